@@ -1,0 +1,124 @@
+"""The shapes that cross module boundaries: what parsing produces and storage saves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class JournalItem:
+    username: str
+    url: str
+    status: str  # active, deleted, purged, suspended, blocked, renamed, unreachable
+    journal_id: int | None = None
+    title: str | None = None
+    journal_type: str | None = None  # personal, community, syndicated, identity
+    renamed_to: str | None = None
+    status_text: str | None = None  # the sentence LiveJournal showed for a non-active journal
+
+
+@dataclass(frozen=True)
+class PostItem:
+    journal: str
+    ditemid: int
+    url: str
+    title: str
+    poster: str
+    published_text: str  # as shown on the page
+    published: str | None  # ISO 8601; with an offset only when the page gives one
+    body_html: str
+    body_text: str
+    tags: tuple[str, ...]
+    comment_count: int | None
+    security: str  # public, locked
+    skin: str  # schemius, s2, aentry
+    mood: str | None = None
+    music: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class LockedPostItem:
+    """A post URL that answered as LiveJournal answers a logged-out reader for a locked post."""
+
+    journal: str
+    ditemid: int
+    url: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RecentPostItem:
+    """One item of the "Recent Posts from This Journal" widget on the page at `source_url`."""
+
+    journal: str
+    source_url: str
+    position: int  # 1-based, in page order
+    title: str
+    url: str
+    author: str | None
+    date_text: str
+    date: str | None  # ISO 8601 local time, year inferred from the capture date when missing
+    comment_count: int | None
+    promoted: bool
+    price_tokens: int | None
+    excerpt: str | None = None
+
+
+@dataclass(frozen=True)
+class CommentPolicyItem:
+    journal: str
+    source_url: str
+    anonymous_allowed: bool
+    screened: bool
+    screened_scope: str | None  # all, anonymous, non-friends (None when nothing is screened)
+    ip_recorded: bool
+    comments_disabled: bool
+
+
+@dataclass(frozen=True)
+class CommentItem:
+    journal: str
+    ditemid: int
+    talkid: int
+    parent_talkid: int | None
+    depth: int
+    poster: str | None  # None: anonymous
+    subject: str | None
+    body_html: str | None  # None when LiveJournal did not show it (deleted, screened, collapsed)
+    posted_text: str | None
+    posted: str | None  # ISO 8601 UTC
+    state: str  # active, screened, deleted, frozen, spammed, suspended
+    collapsed: bool = False
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """URLs on a listing page (index, tag, calendar, feed) that the spider may follow."""
+
+    source_url: str
+    kind: str
+    post_urls: tuple[str, ...] = ()
+    listing_urls: tuple[str, ...] = ()  # further index/calendar/tag pages
+    comment_counts: dict[str, int] = field(default_factory=dict)  # post URL -> count shown
+
+
+Item = (
+    JournalItem
+    | PostItem
+    | LockedPostItem
+    | RecentPostItem
+    | CommentPolicyItem
+    | CommentItem
+    | PageLinks
+)
+
+ITEM_TYPES: dict[type, str] = {
+    JournalItem: "journal",
+    PostItem: "post",
+    LockedPostItem: "locked_post",
+    RecentPostItem: "recent_post",
+    CommentPolicyItem: "comment_policy",
+    CommentItem: "comment",
+    PageLinks: "links",
+}

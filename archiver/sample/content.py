@@ -1,0 +1,549 @@
+"""What the sample LiveJournal holds: journals, posts, comments, policies, at a given revision.
+
+Everything is derived from fixed seeds, so the same options always give the same content.
+Revision R is revision 0 after R rounds of activity (see `_apply_round`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import cached_property
+
+from archiver import urls
+from archiver.sample import seed_data
+
+# The sample server's clock at revision 0; each round of activity moves it on by ROUND_LENGTH.
+EPOCH_NOW = datetime(2021, 10, 10, 12, 0, 0, tzinfo=timezone.utc)
+ROUND_LENGTH = timedelta(days=7)
+BULK_JOURNAL = "bulk_journal"
+DEFAULT_BULK_POSTS = 60
+
+COUNTED_STATES = frozenset({"active", "frozen"})
+
+
+@dataclass(frozen=True)
+class Comment:
+    talkid: int  # the public "dtalkid" seen in ?thread= URLs
+    parent: int | None
+    poster: str | None  # None: anonymous
+    subject: str
+    body_html: str
+    posted: datetime  # UTC
+    state: str  # active, screened, deleted, frozen, spammed, suspended
+    depth: int  # 1 for top-level comments
+
+
+@dataclass(frozen=True)
+class CommentPolicy:
+    anonymous_allowed: bool
+    screening: str  # none, all, anonymous, non-friends
+    ip_recorded: bool
+    comments_disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Post:
+    journal: str
+    ditemid: int
+    poster: str
+    title: str
+    published: datetime  # journal-local wall time, naive, as the author typed it
+    body_html: str
+    tags: tuple[str, ...] = ()
+    security: str = "public"  # public, friends, private
+    mood: str | None = None
+    music: str | None = None
+    location: str | None = None
+    base_comments: int = 0
+    added_comments: tuple[tuple[int, int], ...] = ()  # (round, how many) added by revisions
+    edited_in_round: int | None = None
+    fixed_comments: tuple[Comment, ...] | None = None  # hand-written threads (the seed post)
+
+    @property
+    def url(self) -> str:
+        return urls.post_url(self.journal, self.ditemid)
+
+    @property
+    def is_public(self) -> bool:
+        return self.security == "public"
+
+
+@dataclass(frozen=True)
+class Journal:
+    username: str
+    userid: int
+    title: str
+    journal_type: str = "personal"  # personal, community
+    status: str = "active"  # active, deleted, purged, suspended, blocked, renamed
+    renamed_to: str | None = None
+    language: str = "en"  # en, ru, uk: the journal style's language layer
+    style: str = "s2"  # s2 or aentry: what the journal serves without ?format=light
+    adult: bool = False
+    utc_offset_minutes: int = 180
+    policy: CommentPolicy = CommentPolicy(True, "none", False)
+    posts: tuple[Post, ...] = ()
+    verbatim: dict[int, str] = field(default_factory=dict)  # ditemid -> bundled page file
+    promoted_ditemid: int | None = None
+    promo_price_tokens: int = 0
+    members: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return urls.journal_root(self.username)
+
+    @cached_property
+    def public_posts(self) -> tuple[Post, ...]:
+        """Public posts, newest first: what a logged-out reader's index shows."""
+        return tuple(
+            sorted(
+                (p for p in self.posts if p.is_public),
+                key=lambda p: (p.published, p.ditemid),
+                reverse=True,
+            )
+        )
+
+    @cached_property
+    def by_ditemid(self) -> dict[int, Post]:
+        return {p.ditemid: p for p in self.posts}
+
+    @cached_property
+    def tag_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for post in self.public_posts:
+            for tag in post.tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+@dataclass(frozen=True)
+class Site:
+    journals: dict[str, Journal]
+    now: datetime
+    revision: int
+    bulk_posts: int
+
+    def journal(self, username: str) -> Journal | None:
+        return self.journals.get(username)
+
+
+def stable_rng(*parts: object) -> random.Random:
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def site_now(revision: int) -> datetime:
+    return EPOCH_NOW + revision * ROUND_LENGTH
+
+
+# ---------------------------------------------------------------- comments
+
+
+def comments_of(post: Post) -> tuple[Comment, ...]:
+    """The post's comment threads in display order (depth-first), as a logged-out reader sees."""
+    return _comments(post.journal, post.ditemid, post.published, post.base_comments,
+                     post.added_comments, post.fixed_comments)
+
+
+def comment_count(post: Post) -> int:
+    """LiveJournal's reply count: screened, deleted and spammed comments are not counted."""
+    return sum(1 for c in comments_of(post) if c.state in COUNTED_STATES)
+
+
+_COMMENT_CACHE: dict[tuple[object, ...], tuple[Comment, ...]] = {}
+
+
+def _comments(
+    journal: str,
+    ditemid: int,
+    published: datetime,
+    base: int,
+    added: tuple[tuple[int, int], ...],
+    fixed: tuple[Comment, ...] | None,
+) -> tuple[Comment, ...]:
+    if fixed is not None:
+        return fixed
+    key = (journal, ditemid, base, added)
+    cached = _COMMENT_CACHE.get(key)
+    if cached is None:
+        cached = _generate_comments(journal, ditemid, published, base, added)
+        if len(_COMMENT_CACHE) > 50_000:
+            _COMMENT_CACHE.clear()
+        _COMMENT_CACHE[key] = cached
+    return cached
+
+
+def _generate_comments(
+    journal: str,
+    ditemid: int,
+    published: datetime,
+    base: int,
+    added: tuple[tuple[int, int], ...],
+) -> tuple[Comment, ...]:
+    rng = stable_rng("comments", journal, ditemid)
+    start = published.replace(tzinfo=timezone.utc) - timedelta(hours=3)
+    batches = [(start, base)] + [(site_now(r - 1), n) for r, n in added]
+    flat: list[Comment] = []
+    talkid = (ditemid % 997) * 1000 + 1
+    for batch_start, count in batches:
+        for i in range(count):
+            parent = _pick_parent(rng, flat)
+            depth = 1 if parent is None else parent.depth + 1
+            state = _pick_state(rng)
+            poster = None if rng.random() < 0.12 else rng.choice(seed_data.COMMENTERS)
+            if state == "suspended":
+                poster = "banned_guy"
+            flat.append(
+                Comment(
+                    talkid=talkid,
+                    parent=None if parent is None else parent.talkid,
+                    poster=poster,
+                    subject=rng.choice(seed_data.COMMENT_SUBJECTS) if rng.random() < 0.3 else "",
+                    body_html=seed_data.sentence(rng, "en", 6, 20),
+                    posted=batch_start + timedelta(minutes=37 * (i + 1) + rng.randint(0, 30)),
+                    state=state,
+                    depth=depth,
+                )
+            )
+            talkid += rng.randint(1, 3)
+    return _depth_first(flat)
+
+
+def _pick_parent(rng: random.Random, flat: list[Comment]) -> Comment | None:
+    if not flat or rng.random() < 0.45:
+        return None
+    candidate = flat[-1] if rng.random() < 0.6 else rng.choice(flat)
+    return candidate if candidate.depth < 6 else None
+
+
+def _pick_state(rng: random.Random) -> str:
+    roll = rng.random()
+    for state, upto in (
+        ("screened", 0.06),
+        ("deleted", 0.11),
+        ("frozen", 0.15),
+        ("spammed", 0.17),
+        ("suspended", 0.19),
+    ):
+        if roll < upto:
+            return state
+    return "active"
+
+
+def _depth_first(flat: list[Comment]) -> tuple[Comment, ...]:
+    children: dict[int | None, list[Comment]] = {}
+    for c in flat:
+        children.setdefault(c.parent, []).append(c)
+    ordered: list[Comment] = []
+
+    def walk(parent: int | None) -> None:
+        for c in children.get(parent, []):
+            ordered.append(c)
+            walk(c.talkid)
+
+    walk(None)
+    return tuple(ordered)
+
+
+# ---------------------------------------------------------------- posts
+
+
+def _ditemid(jitemid: int, rng: random.Random) -> int:
+    # ditemid = jitemid * 256 + anum: the public id hides the internal sequence number.
+    return jitemid * 256 + rng.randint(0, 255)
+
+
+def generate_posts(
+    journal: str,
+    count: int,
+    first: datetime,
+    last: datetime,
+    language: str,
+    first_jitemid: int = 1,
+    posters: tuple[str, ...] = (),
+    skip_jitemids: frozenset[int] = frozenset(),
+) -> list[Post]:
+    """`count` posts between `first` and `last`; every 7th shares a day with the one before."""
+    rng = stable_rng("posts", journal)
+    span = (last - first).total_seconds()
+    step = span / max(count, 1)
+    posts: list[Post] = []
+    jitemid = first_jitemid
+    when = first
+    for i in range(count):
+        while jitemid in skip_jitemids:
+            jitemid += 1
+        if i % 7 == 6 and posts:
+            when = posts[-1].published + timedelta(minutes=rng.randint(20, 240))
+        else:
+            when = first + timedelta(seconds=step * i + rng.uniform(0, step * 0.5))
+        when = when.replace(second=0, microsecond=0)
+        posts.append(_generated_post(journal, jitemid, when, language, rng, posters))
+        jitemid += 1
+    return posts
+
+
+def _generated_post(
+    journal: str,
+    jitemid: int,
+    when: datetime,
+    language: str,
+    rng: random.Random,
+    posters: tuple[str, ...],
+) -> Post:
+    tags = tuple(sorted(set(rng.sample(seed_data.TAGS[language], rng.randint(0, 3)))))
+    roll = rng.random()
+    security = "friends" if roll < 0.04 else "private" if roll < 0.05 else "public"
+    meta_roll = rng.random()
+    base_comments = rng.choice((0, 0, 1, 2, 3, 5, 8)) if rng.random() < 0.97 else 24
+    return Post(
+        journal=journal,
+        ditemid=_ditemid(jitemid, rng),
+        poster=rng.choice(posters) if posters else journal,
+        title=seed_data.title(rng, language) if rng.random() < 0.93 else "",
+        published=when,
+        body_html=seed_data.body(rng, language),
+        tags=tags,
+        security=security,
+        mood=rng.choice(seed_data.MOODS) if meta_roll < 0.2 else None,
+        music=rng.choice(seed_data.MUSIC) if 0.1 < meta_roll < 0.25 else None,
+        location=rng.choice(seed_data.LOCATIONS) if 0.2 < meta_roll < 0.28 else None,
+        base_comments=base_comments,
+    )
+
+
+# ---------------------------------------------------------------- journals at revision 0
+
+
+def _zloy_odessit() -> Journal:
+    name = "zloy_odessit"
+    posts = generate_posts(
+        name, 36, datetime(2017, 3, 1, 9, 0), datetime(2021, 9, 20, 9, 0), "uk", first_jitemid=4
+    )
+    seed_post = Post(
+        journal=name,
+        ditemid=1281 * 256 + 154,
+        poster=name,
+        title="Afghan Trap 2.0",
+        published=datetime(2021, 7, 12, 10, 24),
+        body_html=seed_data.SEED_BODY_HTML,
+        tags=("english",),
+        fixed_comments=(),
+    )
+    promo = Post(
+        journal=name,
+        ditemid=1290 * 256 + 77,
+        poster=name,
+        title=seed_data.PROMO_TITLE,
+        published=datetime(2021, 9, 30, 19, 5),
+        body_html=seed_data.PROMO_BODY_HTML,
+        tags=("азербайджан", "відео"),
+        fixed_comments=seed_data.promo_comments(name, 1290 * 256 + 77),
+    )
+    return Journal(
+        username=name,
+        userid=9843211,
+        title="Злой одессит",
+        language="uk",
+        policy=CommentPolicy(anonymous_allowed=False, screening="all", ip_recorded=True),
+        posts=(*posts, seed_post, promo),
+        promoted_ditemid=promo.ditemid,
+        promo_price_tokens=50,
+    )
+
+
+def _kelijah() -> Journal:
+    name = "kelijah"
+    skip = frozenset({1039, 1041})
+    before = generate_posts(
+        name, 30, datetime(2019, 3, 2, 10, 0), datetime(2019, 12, 28, 10, 0), "ru",
+        first_jitemid=1005, skip_jitemids=skip,
+    )  # fmt: skip
+    after = generate_posts(
+        name + "-2020", 3, datetime(2020, 2, 1, 10, 0), datetime(2020, 3, 1, 10, 0), "ru",
+        first_jitemid=1042,
+    )  # fmt: skip
+    after = [dataclasses.replace(p, journal=name) for p in after]
+    real = [
+        Post(**fields, fixed_comments=_kelijah_real_comments(fields["ditemid"]))
+        for fields in seed_data.KELIJAH_REAL_POSTS
+    ]
+    return Journal(
+        username=name,
+        userid=7519330,
+        title="Компьютерная лингвистика",
+        language="en",
+        policy=CommentPolicy(anonymous_allowed=False, screening="all", ip_recorded=False),
+        posts=(*before, *real, *after),
+        verbatim={266579: "kelijah-266579-schemius.html", 266132: "kelijah-266132-s2-comments.html"},
+    )
+
+
+def _kelijah_real_comments(ditemid: int) -> tuple[Comment, ...]:
+    """The one thread on the real S2 page 266132: 71316 -> 71572 -> 71828."""
+    if ditemid != 266132:
+        return ()
+    chain = ((71316, None, "p2004r", 12), (71572, 71316, "kelijah", 13), (71828, 71572, "p2004r", 14))
+    return tuple(
+        Comment(talkid, parent, poster, "", "", datetime(2020, 1, 3, hour, 15, tzinfo=timezone.utc),
+                "active", depth)
+        for depth, (talkid, parent, poster, hour) in enumerate(chain, start=1)
+    )  # fmt: skip
+
+
+def _small(
+    name: str,
+    userid: int,
+    title: str,
+    language: str = "en",
+    count: int = 12,
+    posters: tuple[str, ...] = (),
+) -> Journal:
+    posts = generate_posts(
+        name, count, datetime(2015, 5, 1, 12, 0), datetime(2021, 8, 1, 12, 0), language,
+        posters=posters,
+    )  # fmt: skip
+    return Journal(username=name, userid=userid, title=title, language=language, posts=tuple(posts))
+
+
+def _community() -> Journal:
+    members = ("tea_lover", "oolong_fan", "puerh_man")
+    base = _small("tea_club", 5550001, "Tea club", posters=members, count=14)
+    hostile = Post(
+        journal="tea_club",
+        ditemid=900 * 256 + 13,
+        poster="oolong_fan",
+        title="Hostile markup",
+        published=datetime(2021, 8, 15, 21, 0),
+        body_html=seed_data.HOSTILE_BODY_HTML,
+        tags=("test",),
+    )
+    return dataclasses.replace(
+        base,
+        journal_type="community",
+        members=members,
+        posts=(*base.posts, hostile),
+        policy=CommentPolicy(anonymous_allowed=True, screening="anonymous", ip_recorded=True),
+    )
+
+
+def _bulk(count: int) -> Journal:
+    posts = generate_posts(
+        BULK_JOURNAL, count, datetime(2008, 1, 1, 8, 0), datetime(2021, 10, 1, 8, 0), "en"
+    )
+    return Journal(
+        username=BULK_JOURNAL,
+        userid=6000001,
+        title="Bulk journal",
+        policy=CommentPolicy(anonymous_allowed=True, screening="none", ip_recorded=False),
+        posts=tuple(posts),
+    )
+
+
+def _base_journals(bulk_posts: int) -> list[Journal]:
+    return [
+        _zloy_odessit(),
+        _kelijah(),
+        _community(),
+        dataclasses.replace(
+            _small("moskvich", 7100001, "Московский дневник", language="ru"),
+            style="aentry",
+            policy=CommentPolicy(True, "non-friends", False),
+        ),
+        dataclasses.replace(_small("adult_notes", 7200001, "Notes for grown-ups"), adult=True),
+        _small("new_name", 7300001, "A journal that was renamed"),
+        Journal("old_name", 0, "", status="renamed", renamed_to="new_name"),
+        Journal("gone_away", 7400001, "", status="deleted"),
+        Journal("purged_user", 7400002, "", status="purged"),
+        Journal("banned_user", 7400003, "", status="suspended"),
+        Journal("alstrangers", 7400004, "", status="blocked"),
+        _bulk(bulk_posts),
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- revisions
+
+
+def _apply_round(journal: Journal, round_no: int) -> Journal:
+    """One round of activity: new posts, an edit, new comments, a deletion, a policy change."""
+    if journal.status != "active" or not journal.posts:
+        return journal
+    rng = stable_rng("round", journal.username, round_no)
+    posts = list(journal.posts)
+    editable = [i for i, p in enumerate(posts) if p.ditemid not in journal.verbatim]
+    start = site_now(round_no - 1).replace(tzinfo=None) + timedelta(hours=journal.utc_offset_minutes / 60)
+    top_jitemid = max(p.ditemid >> 8 for p in posts)
+    for k in range(3):
+        when = (start + timedelta(hours=20 * k + rng.randint(1, 10))).replace(second=0)
+        post = _generated_post(
+            journal.username, top_jitemid + 1 + k, when, journal.language, rng, journal.members
+        )
+        posts.append(dataclasses.replace(post, security="public"))
+    edit_at = editable[rng.randrange(len(editable))]
+    edited = posts[edit_at]
+    posts[edit_at] = dataclasses.replace(
+        edited,
+        title=(edited.title or "Untitled") + " (updated)",
+        body_html=edited.body_html + f"<p>UPD {round_no}: {seed_data.sentence(rng, 'en', 5, 9)}</p>",
+        edited_in_round=round_no,
+    )
+    for i in rng.sample(editable, min(2, len(editable))):
+        post = posts[i]
+        if post.fixed_comments is None:
+            posts[i] = dataclasses.replace(
+                post, added_comments=(*post.added_comments, (round_no, rng.randint(1, 4)))
+            )
+    deletable = [i for i in editable if i != edit_at]
+    del posts[deletable[rng.randrange(len(deletable))]]
+    policy = dataclasses.replace(journal.policy, anonymous_allowed=not journal.policy.anonymous_allowed)
+    return dataclasses.replace(journal, posts=tuple(posts), policy=policy)
+
+
+def build_site(revision: int = 0, bulk_posts: int = DEFAULT_BULK_POSTS) -> Site:
+    if revision < 0:
+        raise ValueError("revision must be 0 or more")
+    if not 1 <= bulk_posts <= 100_000:
+        raise ValueError("posts must be between 1 and 100000")
+    journals = {}
+    for journal in _base_journals(bulk_posts):
+        for round_no in range(1, revision + 1):
+            journal = _apply_round(journal, round_no)
+        journals[journal.username] = journal
+    return Site(journals=journals, now=site_now(revision), revision=revision, bulk_posts=bulk_posts)
+
+
+def iter_manifest(site: Site) -> Iterator[dict[str, object]]:
+    """One record per journal, then one per post (every post, public or not)."""
+    for journal in site.journals.values():
+        yield {
+            "type": "journal",
+            "journal": journal.username,
+            "status": journal.status,
+            "journal_type": journal.journal_type,
+            "title": journal.title,
+            "language": journal.language,
+            "style": journal.style,
+            "adult": journal.adult,
+            "renamed_to": journal.renamed_to,
+            "url": journal.url,
+            "policy": dataclasses.asdict(journal.policy),
+        }
+    for journal in site.journals.values():
+        for post in sorted(journal.posts, key=lambda p: (p.published, p.ditemid)):
+            yield {
+                "type": "post",
+                "journal": journal.username,
+                "ditemid": post.ditemid,
+                "url": post.url,
+                "title": post.title,
+                "poster": post.poster,
+                "published": post.published.isoformat(sep=" "),
+                "tags": list(post.tags),
+                "comment_count": comment_count(post),
+                "security": post.security,
+                "edited_in_round": post.edited_in_round,
+            }

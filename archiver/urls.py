@@ -1,0 +1,136 @@
+"""All LiveJournal URL knowledge: journal roots, post/index/tag/calendar URLs, classification."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+LJ_DOMAIN = "livejournal.com"
+WWW_HOST = f"www.{LJ_DOMAIN}"
+
+_USERNAME = re.compile(r"^[a-z0-9_]{1,15}$")
+_POST_PATH = re.compile(r"^/(\d+)\.html$")
+_YEAR_PATH = re.compile(r"^/(\d{4})/$")
+_MONTH_PATH = re.compile(r"^/(\d{4})/(\d{2})/$")
+_DAY_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/$")
+_TAG_PATH = re.compile(r"^/tag/(.+)$")
+
+
+def is_valid_username(name: str) -> bool:
+    return bool(_USERNAME.match(name))
+
+
+def journal_host(username: str) -> str:
+    # Underscores are not allowed in host names, so LiveJournal swaps them for hyphens.
+    return f"{username.replace('_', '-')}.{LJ_DOMAIN}"
+
+
+def journal_root(username: str) -> str:
+    return f"https://{journal_host(username)}/"
+
+
+def username_from_host(host: str) -> str | None:
+    host = host.lower().split(":", 1)[0]
+    suffix = f".{LJ_DOMAIN}"
+    if not host.endswith(suffix):
+        return None
+    label = host[: -len(suffix)]
+    if "." in label or label in {"www", "l-stat", "l-api", "stat"}:
+        return None
+    return label.replace("-", "_")
+
+
+def post_url(username: str, ditemid: int) -> str:
+    return f"{journal_root(username)}{ditemid}.html"
+
+
+def index_url(username: str, skip: int = 0) -> str:
+    root = journal_root(username)
+    return root if skip == 0 else f"{root}?skip={skip}"
+
+
+def tag_url(username: str, tag: str) -> str:
+    return f"{journal_root(username)}tag/{quote(tag, safe='')}"
+
+
+def year_url(username: str, year: int) -> str:
+    return f"{journal_root(username)}{year:04d}/"
+
+
+def month_url(username: str, year: int, month: int) -> str:
+    return f"{journal_root(username)}{year:04d}/{month:02d}/"
+
+
+def day_url(username: str, year: int, month: int, day: int) -> str:
+    return f"{journal_root(username)}{year:04d}/{month:02d}/{day:02d}/"
+
+
+def rss_url(username: str) -> str:
+    return f"{journal_root(username)}data/rss"
+
+
+def atom_url(username: str) -> str:
+    return f"{journal_root(username)}data/atom"
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """What a URL on a journal host points at."""
+
+    kind: str  # post, index, tag, year, month, day, rss, atom, robots, profile, other
+    journal: str | None
+    ditemid: int | None = None
+    tag: str | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    skip: int = 0
+    query: dict[str, str] | None = None
+
+
+def classify(url: str) -> PageRef:
+    parts = urlsplit(url)
+    journal = username_from_host(parts.hostname or "")
+    path = parts.path or "/"
+    query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    if journal is None:
+        return PageRef("other", None, query=query)
+    if m := _POST_PATH.match(path):
+        return PageRef("post", journal, ditemid=int(m.group(1)), query=query)
+    if path == "/":
+        return PageRef("index", journal, skip=_int_or_zero(query.get("skip")), query=query)
+    if m := _TAG_PATH.match(path):
+        return PageRef(
+            "tag",
+            journal,
+            tag=unquote(m.group(1).rstrip("/")),
+            skip=_int_or_zero(query.get("skip")),
+            query=query,
+        )
+    if m := _YEAR_PATH.match(path):
+        return PageRef("year", journal, year=int(m.group(1)), query=query)
+    if m := _MONTH_PATH.match(path):
+        return PageRef("month", journal, year=int(m.group(1)), month=int(m.group(2)), query=query)
+    if m := _DAY_PATH.match(path):
+        return PageRef(
+            "day",
+            journal,
+            year=int(m.group(1)),
+            month=int(m.group(2)),
+            day=int(m.group(3)),
+            query=query,
+        )
+    simple = {"/data/rss": "rss", "/data/atom": "atom", "/robots.txt": "robots"}
+    if path in simple:
+        return PageRef(simple[path], journal, query=query)
+    if path.rstrip("/") == "/profile":
+        return PageRef("profile", journal, query=query)
+    return PageRef("other", journal, query=query)
+
+
+def _int_or_zero(value: str | None) -> int:
+    try:
+        return max(0, int(value)) if value is not None else 0
+    except ValueError:
+        return 0
