@@ -103,6 +103,15 @@ class PageLinks:
     comment_counts: dict[str, int] = field(default_factory=dict)  # post URL -> count shown
 
 
+@dataclass(frozen=True)
+class ErrorItem:
+    """A page the crawl could not fetch or parse; the raw capture, if any, is still kept."""
+
+    url: str
+    kind: str  # http, network, parse
+    message: str
+
+
 Item = (
     JournalItem
     | PostItem
@@ -111,6 +120,7 @@ Item = (
     | CommentPolicyItem
     | CommentItem
     | PageLinks
+    | ErrorItem
 )
 
 ITEM_TYPES: dict[type, str] = {
@@ -121,4 +131,5 @@ ITEM_TYPES: dict[type, str] = {
     CommentPolicyItem: "comment_policy",
     CommentItem: "comment",
     PageLinks: "links",
+    ErrorItem: "error",
 }

@@ -82,7 +82,9 @@ class Journal:
     status: str = "active"  # active, deleted, purged, suspended, blocked, renamed
     renamed_to: str | None = None
     language: str = "en"  # en, ru, uk: the journal style's language layer
-    style: str = "s2"  # s2 or aentry: what the journal serves without ?format=light
+    # What /NNN.html serves: "schemius" (LiveJournal's default site scheme), the journal's own
+    # "s2" style, or the 2017+ "aentry" page. ?format=light always gives schemius.
+    style: str = "schemius"
     adult: bool = False
     utc_offset_minutes: int = 180
     policy: CommentPolicy = CommentPolicy(True, "none", False)
@@ -349,6 +351,7 @@ def _zloy_odessit() -> Journal:
         userid=9843211,
         title="Злой одессит",
         language="uk",
+        style="schemius",
         policy=CommentPolicy(anonymous_allowed=False, screening="all", ip_recorded=True),
         posts=(*posts, seed_post, promo),
         promoted_ditemid=promo.ditemid,
@@ -377,6 +380,7 @@ def _kelijah() -> Journal:
         userid=7519330,
         title="Компьютерная лингвистика",
         language="en",
+        style="s2",
         policy=CommentPolicy(anonymous_allowed=False, screening="all", ip_recorded=False),
         posts=(*before, *real, *after),
         verbatim={266579: "kelijah-266579-schemius.html", 266132: "kelijah-266132-s2-comments.html"},
@@ -425,6 +429,7 @@ def _community() -> Journal:
     return dataclasses.replace(
         base,
         journal_type="community",
+        style="s2",
         members=members,
         posts=(*base.posts, hostile),
         policy=CommentPolicy(anonymous_allowed=True, screening="anonymous", ip_recorded=True),
@@ -455,7 +460,7 @@ def _base_journals(bulk_posts: int) -> list[Journal]:
             policy=CommentPolicy(True, "non-friends", False),
         ),
         dataclasses.replace(_small("adult_notes", 7200001, "Notes for grown-ups"), adult=True),
-        _small("new_name", 7300001, "A journal that was renamed"),
+        dataclasses.replace(_small("new_name", 7300001, "A journal that was renamed"), style="s2"),
         Journal("old_name", 0, "", status="renamed", renamed_to="new_name"),
         Journal("gone_away", 7400001, "", status="deleted"),
         Journal("purged_user", 7400002, "", status="purged"),

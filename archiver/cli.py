@@ -1,0 +1,203 @@
+"""The `archiver` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from archiver import exitcodes
+from archiver.items import ITEM_TYPES
+from archiver.sample.content import DEFAULT_BULK_POSTS, build_site, iter_manifest
+from archiver.sample.faults import FaultOptions
+
+
+@click.group()
+@click.version_option(package_name="archiver")
+def main() -> None:
+    """Archive LiveJournal journals into SQLite and WARC files."""
+
+
+def _fault_options(
+    latency_ms: int,
+    throttle: int,
+    retry_after: int,
+    error_rate: float,
+    error_status: int,
+    drop_rate: float,
+    truncate_rate: float,
+    fail_attempts: int,
+    gzip: bool,
+    chunked: bool,
+) -> FaultOptions:
+    return FaultOptions(
+        latency_ms=latency_ms,
+        throttle_requests=throttle,
+        retry_after=retry_after,
+        error_rate=error_rate,
+        error_status=error_status,
+        drop_rate=drop_rate,
+        truncate_rate=truncate_rate,
+        fail_attempts=fail_attempts,
+        gzip=gzip,
+        chunked=chunked,
+    )
+
+
+@main.command("sample-server")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, help="Port (0 picks a free one).")
+@click.option(
+    "--posts",
+    default=DEFAULT_BULK_POSTS,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Size of the generated journal bulk_journal.",
+)
+@click.option("--revision", default=0, show_default=True, type=click.IntRange(0, None))
+@click.option("--manifest", is_flag=True, help="Print the content as JSON lines and exit.")
+@click.option("--latency-ms", default=0, type=click.IntRange(0, None), help="Delay per answer.")
+@click.option("--throttle", default=0, type=click.IntRange(0, None), help="First N requests: 429.")
+@click.option("--retry-after", default=1, show_default=True, type=click.IntRange(0, None))
+@click.option("--error-rate", default=0.0, type=click.FloatRange(0, 1), help="Share of URLs: 5xx.")
+@click.option("--error-status", default=500, type=click.Choice(["500", "503"]), show_default=True)
+@click.option("--drop-rate", default=0.0, type=click.FloatRange(0, 1), help="Share: no answer.")
+@click.option("--truncate-rate", default=0.0, type=click.FloatRange(0, 1), help="Share: cut body.")
+@click.option("--fail-attempts", default=1, show_default=True, help="Attempts that misbehave.")
+@click.option("--gzip", is_flag=True, help="Gzip bodies for clients that accept it.")
+@click.option("--chunked", is_flag=True, help="Send bodies with chunked transfer encoding.")
+def sample_server(
+    host: str,
+    port: int,
+    posts: int,
+    revision: int,
+    manifest: bool,
+    latency_ms: int,
+    throttle: int,
+    retry_after: int,
+    error_rate: float,
+    error_status: str,
+    drop_rate: float,
+    truncate_rate: float,
+    fail_attempts: int,
+    gzip: bool,
+    chunked: bool,
+) -> None:
+    """Run the bundled sample LiveJournal (an HTTP server and HTTPS proxy) on loopback."""
+    site = build_site(revision, posts)
+    if manifest:
+        for record in iter_manifest(site):
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    from archiver.sample.server import SampleServer, serve_forever
+
+    faults = _fault_options(
+        latency_ms,
+        throttle,
+        retry_after,
+        error_rate,
+        int(error_status),
+        drop_rate,
+        truncate_rate,
+        fail_attempts,
+        gzip,
+        chunked,
+    )
+    try:
+        asyncio.run(serve_forever(SampleServer(site, faults), host, port))
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@click.argument("journals", nargs=-1)
+@click.option("--journals-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", default="output", show_default=True, type=click.Path(path_type=Path))
+@click.option("--proxy", default="", help="Send every request through this HTTP proxy.")
+@click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting NAME=VALUE.")
+def crawl(
+    journals: tuple[str, ...],
+    journals_file: Path | None,
+    output: Path,
+    proxy: str,
+    overrides: tuple[str, ...],
+) -> None:
+    """Archive JOURNALS into OUTPUT/archive.db."""
+    from archiver.runner import crawl_settings, run_crawl
+
+    names = list(journals)
+    if journals_file is not None:
+        names += [ln.strip() for ln in journals_file.read_text().splitlines() if ln.strip()]
+    if not names:
+        raise click.UsageError("name at least one journal, or give --journals-file")
+    settings = crawl_settings(output, proxy, dict(_setting(o) for o in overrides))
+    result = run_crawl(names, settings)
+    click.echo(result.summary)
+    sys.exit(result.exit_code)
+
+
+def _setting(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise click.UsageError(f"-s takes NAME=VALUE, not {text!r}")
+    name, value = text.split("=", 1)
+    return name, value
+
+
+@main.command()
+@click.option("--output", default="output", show_default=True, type=click.Path(path_type=Path))
+@click.option("--posts", default=DEFAULT_BULK_POSTS, type=click.IntRange(1, 100_000))
+@click.option("--revision", default=0, type=click.IntRange(0, None))
+def demo(output: Path, posts: int, revision: int) -> None:
+    """Crawl the bundled sample LiveJournal into OUTPUT: every journal it serves."""
+    from archiver.runner import crawl_settings, run_crawl
+    from archiver.sample.server import running_server
+    from archiver.summary import archive_summary
+
+    site = build_site(revision, posts)
+    with running_server(site=site) as server:
+        click.echo(f"Sample LiveJournal running at {server.proxy_url} (revision {revision})")
+        settings = crawl_settings(output, server.proxy_url, DEMO_SETTINGS)
+        result = run_crawl(list(site.journals), settings)
+    click.echo(result.summary)
+    click.echo(archive_summary(output / "archive.db"))
+    click.echo(f"Explore it: .venv/bin/datasette {output / 'archive.db'}")
+    expected_unavailable = result.exit_code in (exitcodes.OK, exitcodes.JOURNAL_UNAVAILABLE)
+    sys.exit(exitcodes.OK if expected_unavailable else result.exit_code)
+
+
+# The sample server is local: no need to be gentle with it.
+DEMO_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="The URL the page was fetched from.")
+@click.option("--status", default=200, show_default=True)
+@click.option("--captured-at", default=None, help="ISO date of the capture (default: now).")
+def parse(file: Path, url: str, status: int, captured_at: str | None) -> None:
+    """Print what a saved page parses to, as JSON lines."""
+    from archiver.parse import ParseError, parse_page
+
+    when = datetime.fromisoformat(captured_at) if captured_at else datetime.now(timezone.utc)
+    try:
+        items = parse_page(url, file.read_bytes(), status=status, captured_at=when)
+    except ParseError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(exitcodes.FAILED)
+    for item in items:
+        record = {"type": ITEM_TYPES[type(item)], **asdict(item)}
+        click.echo(json.dumps(record, ensure_ascii=False, default=list))
+
+
+if __name__ == "__main__":
+    main()

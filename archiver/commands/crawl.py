@@ -1,0 +1,27 @@
+"""`scrapy crawl`, with an exit code that tells cron how the crawl went (see exitcodes.py)."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+
+from archiver import exitcodes
+
+
+class Command(ScrapyCrawl):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("name one spider: scrapy crawl journal -a journal=NAME")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = exitcodes.FAILED
+            return
+        self.exitcode = int(crawler.stats.get_value("archiver/exit_code", exitcodes.FAILED))
+        summary = crawler.stats.get_value("archiver/outcome")
+        if summary:
+            print(summary)

@@ -1,0 +1,19 @@
+"""Exit codes of `archiver crawl` and `scrapy crawl journal`, for cron to act on."""
+
+OK = 0
+FAILED = 1  # the crawl could not run at all
+BAD_ARGUMENTS = 2
+PARTIAL = 3  # some pages could not be fetched or parsed; everything else was archived
+JOURNAL_UNAVAILABLE = 4  # a journal is deleted, purged, suspended, blocked or unreachable
+RATE_LIMITED = 5  # LiveJournal kept answering 429 or 503
+LOCK_HELD = 6  # another run holds the output's lock
+
+MEANINGS = {
+    OK: "success",
+    FAILED: "failed",
+    BAD_ARGUMENTS: "bad arguments",
+    PARTIAL: "partial: some pages failed",
+    JOURNAL_UNAVAILABLE: "journal unavailable",
+    RATE_LIMITED: "rate-limited",
+    LOCK_HELD: "lock held by another run",
+}

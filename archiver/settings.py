@@ -1,0 +1,45 @@
+"""Scrapy settings: only what differs from Scrapy's defaults. Our own settings are ARCHIVER_*."""
+
+from archiver import __version__
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["archiver.spiders"]
+NEWSPIDER_MODULE = "archiver.spiders"
+COMMANDS_MODULE = "archiver.commands"
+
+# Where the crawl writes: OUTPUT/archive.db (and, later, OUTPUT/warc/).
+ARCHIVER_OUTPUT = "output"
+# An HTTP proxy every request goes through, e.g. the bundled sample server:
+# `-s ARCHIVER_PROXY=http://127.0.0.1:8765`. Empty means: talk to LiveJournal directly.
+ARCHIVER_PROXY = ""
+# Shown to LiveJournal's operators in the User-Agent so they can reach whoever runs the crawl.
+ARCHIVER_CONTACT_URL = "https://github.com/archiver-lj/archiver"
+
+USER_AGENT = f"archiver/{__version__} (+{ARCHIVER_CONTACT_URL})"
+
+# Polite by default.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# LiveJournal answers errors, locked posts and gone journals with 4xx pages worth recording.
+HTTPERROR_ALLOWED_CODES = [403, 404, 410, 451]
+
+DOWNLOADER_MIDDLEWARES = {
+    "archiver.middlewares.ArchiverProxyMiddleware": 740,
+}
+ITEM_PIPELINES = {
+    "archiver.pipelines.StorePipeline": 300,
+}
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

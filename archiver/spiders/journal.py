@@ -1,0 +1,165 @@
+"""`scrapy crawl journal -a journal=NAME`: decides what to fetch, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from archiver import urls
+from archiver.crawlplan import CrawlPlan, FollowDecision
+from archiver.items import (
+    CommentPolicyItem,
+    ErrorItem,
+    JournalItem,
+    PageLinks,
+    PostItem,
+    RecentPostItem,
+)
+from archiver.parse import ParseError, parse_page
+
+ADULT_COOKIES = {"adult_explicit": "1", "adult_concepts": "1"}
+POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
+
+
+class JournalSpider(scrapy.Spider):
+    name = "journal"
+
+    def __init__(self, journal: str = "", journals: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        names = [n.strip().lower() for n in (journal + "," + journals).split(",") if n.strip()]
+        if not names:
+            raise ValueError("name a journal: scrapy crawl journal -a journal=NAME")
+        bad = [n for n in names if not urls.is_valid_username(n)]
+        if bad:
+            raise ValueError(f"not a LiveJournal username: {', '.join(bad)}")
+        self.plan = CrawlPlan(names)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[scrapy.Request]:
+        for name in self.plan.journals:
+            yield self._request(urls.index_url(name), name, first=True)
+            yield self._request(urls.rss_url(name), name)
+            yield self._request(urls.atom_url(name), name)
+
+    def _request(self, url: str, journal: str, first: bool = False, **meta: Any) -> scrapy.Request:
+        meta = {"journal": journal, **meta}
+        if first:
+            # See a rename (301 to another journal) instead of silently following it.
+            meta.update(dont_redirect=True, handle_httpstatus_list=[301, 302, 403, 404, 410, 451])
+        return scrapy.Request(
+            url,
+            callback=self.on_page,
+            errback=self.on_failure,
+            cookies=ADULT_COOKIES,
+            meta=meta,
+            priority=self.plan.priority(url),
+        )
+
+    # ------------------------------------------------------------ responses
+
+    def on_page(self, response: Response) -> Iterator[Any]:
+        journal: str = response.meta["journal"]
+        if response.status in (301, 302):
+            yield from self._on_redirect(response, journal)
+            return
+        try:
+            items = parse_page(
+                response.url,
+                response.body,
+                status=response.status,
+                captured_at=_captured_at(response),
+                content_type=_header(response, "Content-Type"),
+            )
+        except ParseError as error:
+            yield ErrorItem(url=response.url, kind="parse", message=str(error))
+            return
+        light_only = bool(response.meta.get("light_only"))
+        if any(isinstance(item, CommentPolicyItem) for item in items):
+            self.plan.mark_policy_requested(journal)
+        for item in items:
+            if isinstance(item, PageLinks):
+                yield from self._follow(item, journal)
+            elif light_only and not isinstance(item, POLICY_ITEMS):
+                continue
+            else:
+                yield from self._on_item(item, journal, response)
+
+    def _on_item(self, item: Any, journal: str, response: Response) -> Iterator[Any]:
+        if isinstance(item, JournalItem) and item.username == journal:
+            self.plan.journal_seen(journal, item.status)
+        if isinstance(item, PostItem):
+            self.plan.post_seen(item.url)
+            if not self.plan.policy_requested(journal):
+                # Journal styles (S2) show no reply form: the site-scheme page has the policy.
+                self.plan.mark_policy_requested(journal)
+                yield self._request(item.url + "?format=light", journal, light_only=True)
+        yield item
+
+    def _on_redirect(self, response: Response, journal: str) -> Iterator[Any]:
+        location = response.urljoin(_header(response, "Location") or "")
+        target = urls.classify(location).journal
+        if target and target != journal:
+            yield JournalItem(
+                username=journal,
+                url=urls.journal_root(journal),
+                status="renamed",
+                renamed_to=target,
+                status_text=f"{journal} was renamed to {target}",
+            )
+            self.plan.journal_seen(journal, "renamed")
+            self.plan.add_journal(target)
+            yield self._request(urls.index_url(target), target, first=True)
+            yield self._request(urls.rss_url(target), target)
+            yield self._request(urls.atom_url(target), target)
+        else:
+            yield self._request(location, journal)
+
+    def _follow(self, links: PageLinks, journal: str) -> Iterable[scrapy.Request]:
+        for url in (*links.listing_urls, *links.post_urls):
+            url = url.split("#", 1)[0]
+            decision = self.plan.decide(url, journal)
+            if decision is FollowDecision.FETCH:
+                yield self._request(url, journal)
+
+    def on_failure(self, failure: Failure) -> Iterator[Any]:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        journal = request.meta.get("journal") if request is not None else None
+        message = failure.getErrorMessage() or failure.type.__name__
+        response = getattr(failure.value, "response", None)
+        kind = "http" if response is not None else "network"
+        if response is not None:
+            message = f"HTTP {response.status} after retries"
+        yield ErrorItem(url=url, kind=kind, message=message)
+        if journal and url.rstrip("/") == urls.journal_root(journal).rstrip("/"):
+            self.plan.journal_seen(journal, "unreachable")
+            yield JournalItem(
+                username=journal,
+                url=urls.journal_root(journal),
+                status="unreachable",
+                status_text=message,
+            )
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _captured_at(response: Response) -> datetime:
+    date = _header(response, "Date")
+    if date:
+        try:
+            return parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            pass
+    return datetime.now(timezone.utc)
