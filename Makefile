@@ -1,6 +1,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+OUTPUT ?= output
 
 .PHONY: demo test lint install clean bench-server
 
@@ -13,7 +14,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/archiver demo --output output
+	$(VENV)/bin/archiver demo --output $(OUTPUT)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check archiver tests

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from archiver import store
+from archiver.crawlplan import CrawlPlan
 from archiver.items import (
     CommentItem,
     CommentPolicyItem,
@@ -24,7 +25,7 @@ from archiver.outcome import CrawlOutcome
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class StorePipeline:
@@ -44,11 +45,14 @@ class StorePipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         self.output.mkdir(parents=True, exist_ok=True)
         self.db = store.open_db(self.output / "archive.db")
-        names = list(getattr(self._spider(spider), "plan").journals)
+        names = list(self._plan(spider).journals)
         self.run_id = store.start_run(self.db, _now(), names)
 
-    def _spider(self, spider: Spider | None) -> Spider:
-        return spider if spider is not None else self.crawler.spider
+    def _plan(self, spider: Spider | None) -> CrawlPlan:
+        plan = getattr(spider or self.crawler.spider, "plan", None)
+        if not isinstance(plan, CrawlPlan):
+            raise TypeError("StorePipeline works with the journal spider only")
+        return plan
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         now = _now()
@@ -82,8 +86,10 @@ class StorePipeline:
             store.save_recent_posts(self.db, items, now)
         stats = self.crawler.stats
         requests = int(stats.get_value("downloader/request_count", 0)) if stats else 0
-        rate_limited = int(stats.get_value("downloader/response_status_count/429", 0)) if stats else 0
-        plan = getattr(self._spider(spider), "plan")
+        rate_limited = (
+            int(stats.get_value("downloader/response_status_count/429", 0)) if stats else 0
+        )
+        plan = self._plan(spider)
         outcome = CrawlOutcome.decide(
             journals=plan.journals,
             statuses=plan.statuses,

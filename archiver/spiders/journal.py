@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -23,7 +23,11 @@ from archiver.items import (
 )
 from archiver.parse import ParseError, parse_page
 
-ADULT_COOKIES = {"adult_explicit": "1", "adult_concepts": "1"}
+# LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them.
+ADULT_COOKIES: dict[str | bytes, str | bytes | bool | float | int] = {
+    "adult_explicit": "1",
+    "adult_concepts": "1",
+}
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
 
 
@@ -134,7 +138,7 @@ class JournalSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         journal = request.meta.get("journal") if request is not None else None
-        message = failure.getErrorMessage() or failure.type.__name__
+        message = failure.getErrorMessage() or repr(failure.value)
         response = getattr(failure.value, "response", None)
         kind = "http" if response is not None else "network"
         if response is not None:
@@ -162,4 +166,4 @@ def _captured_at(response: Response) -> datetime:
             return parsedate_to_datetime(date)
         except (TypeError, ValueError):
             pass
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

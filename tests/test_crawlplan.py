@@ -1,0 +1,67 @@
+"""What the spider agrees to fetch: only the journal's own pages, never action endpoints."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.crawlplan import CrawlPlan, FollowDecision
+from archiver.outcome import CrawlOutcome
+
+ROOT = "https://zloy-odessit.livejournal.com"
+
+
+@pytest.mark.parametrize(
+    ("url", "decision"),
+    [
+        (f"{ROOT}/123.html", FollowDecision.FETCH),
+        (f"{ROOT}/123.html?page=2", FollowDecision.FETCH),
+        (f"{ROOT}/123.html?thread=777", FollowDecision.FETCH),
+        (f"{ROOT}/?skip=20", FollowDecision.FETCH),
+        (f"{ROOT}/tag/english", FollowDecision.FETCH),
+        (f"{ROOT}/2021/", FollowDecision.FETCH),
+        (f"{ROOT}/2021/09/30/", FollowDecision.FETCH),
+        (f"{ROOT}/data/rss", FollowDecision.FETCH),
+        (f"{ROOT}/123.html?mode=reply", FollowDecision.OUTSIDE),
+        (f"{ROOT}/123.html?replyto=55", FollowDecision.OUTSIDE),
+        (f"{ROOT}/123.html?format=light&mode=reply", FollowDecision.OUTSIDE),
+        (f"{ROOT}/profile", FollowDecision.OUTSIDE),
+        (f"{ROOT}/2021/09/", FollowDecision.OUTSIDE),
+        ("https://kelijah.livejournal.com/266579.html", FollowDecision.OUTSIDE),
+        (
+            "https://www.livejournal.com/go.bml?journal=zloy_odessit&itemid=1&dir=prev",
+            FollowDecision.OUTSIDE,
+        ),
+        ("https://www.livejournal.com/update.bml", FollowDecision.OUTSIDE),
+        ("https://www.livejournal.com/login.bml", FollowDecision.OUTSIDE),
+        ("https://www.livejournal.com/tools/content_flag.bml?user=x", FollowDecision.OUTSIDE),
+        ("https://twitter.com/share?url=x", FollowDecision.OUTSIDE),
+        ("http://zloy-odessit.livejournal.com/123.html", FollowDecision.NOT_NEEDED),
+    ],
+)
+def test_follow_decisions(url: str, decision: FollowDecision) -> None:
+    assert CrawlPlan(["zloy_odessit"]).decide(url, "zloy_odessit") is decision
+
+
+def test_post_pages_come_before_listings() -> None:
+    plan = CrawlPlan(["zloy_odessit"])
+    assert plan.priority(f"{ROOT}/1.html") > plan.priority(f"{ROOT}/2021/01/01/")
+    assert plan.priority(f"{ROOT}/2021/01/01/") > plan.priority(f"{ROOT}/?skip=10")
+
+
+def test_first_verdict_on_a_journal_stands() -> None:
+    plan = CrawlPlan(["gone_away"])
+    plan.journal_seen("gone_away", "deleted")
+    plan.journal_seen("gone_away", "active")
+    assert plan.unavailable() == {"gone_away": "deleted"}
+
+
+def test_outcomes() -> None:
+    ok = CrawlOutcome.decide(["a"], {"a": "active"}, errors=0, gave_up_rate_limited=False)
+    assert (ok.name, ok.exit_code) == ("success", 0)
+    partial = CrawlOutcome.decide(["a"], {"a": "active"}, errors=2, gave_up_rate_limited=False)
+    assert (partial.name, partial.exit_code) == ("partial", 3)
+    gone = CrawlOutcome.decide(["a", "b"], {"b": "suspended"}, errors=0, gave_up_rate_limited=False)
+    assert (gone.name, gone.exit_code) == ("unavailable", 4)
+    assert gone.summary == "journal b has been suspended by LiveJournal"
+    limited = CrawlOutcome.decide(["a"], {"a": "active"}, errors=3, gave_up_rate_limited=True)
+    assert (limited.name, limited.exit_code) == ("rate-limited", 5)
