@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from contextlib import suppress
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -108,10 +109,8 @@ def sample_server(
         gzip,
         chunked,
     )
-    try:
+    with suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(SampleServer(site, faults), host, port))
-    except KeyboardInterrupt:
-        pass
 
 
 @main.command()
@@ -188,7 +187,7 @@ def parse(file: Path, url: str, status: int, captured_at: str | None) -> None:
     """Print what a saved page parses to, as JSON lines."""
     from archiver.parse import ParseError, parse_page
 
-    when = datetime.fromisoformat(captured_at) if captured_at else datetime.now(timezone.utc)
+    when = datetime.fromisoformat(captured_at) if captured_at else datetime.now(UTC)
     try:
         items = parse_page(url, file.read_bytes(), status=status, captured_at=when)
     except ParseError as error:

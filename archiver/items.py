@@ -101,6 +101,8 @@ class PageLinks:
     post_urls: tuple[str, ...] = ()
     listing_urls: tuple[str, ...] = ()  # further index/calendar/tag pages
     comment_counts: dict[str, int] = field(default_factory=dict)  # post URL -> count shown
+    # On a post page: the other comment pages (?page=N) and folded threads (?thread=ID).
+    comment_page_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

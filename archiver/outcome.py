@@ -41,5 +41,7 @@ class CrawlOutcome:
                 f"LiveJournal kept answering 429/503; {errors} pages given up (recorded in errors)",
             )
         if errors:
-            return cls("partial", exitcodes.PARTIAL, f"{errors} pages failed (see the errors table)")
+            return cls(
+                "partial", exitcodes.PARTIAL, f"{errors} pages failed (see the errors table)"
+            )
         return cls("success", exitcodes.OK, "crawl finished")

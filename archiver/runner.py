@@ -20,7 +20,9 @@ class CrawlResult:
     stats: dict[str, Any]
 
 
-def crawl_settings(output: Path, proxy: str = "", overrides: dict[str, Any] | None = None) -> Settings:
+def crawl_settings(
+    output: Path, proxy: str = "", overrides: dict[str, Any] | None = None
+) -> Settings:
     settings = get_project_settings()
     settings.setmodule("archiver.settings", priority="project")
     settings.set("ARCHIVER_OUTPUT", str(output), priority="cmdline")

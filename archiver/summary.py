@@ -14,7 +14,9 @@ def _count(db: sqlite_utils.Database, table: str) -> int:
 def archive_summary(db_path: Path) -> str:
     db = sqlite_utils.Database(db_path)
     statuses = (
-        db.execute("select status, count(*) from journals group by status order by status").fetchall()
+        db.execute(
+            "select status, count(*) from journals group by status order by status"
+        ).fetchall()
         if "journals" in db.table_names()
         else []
     )

@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from archiver.sample.server import RunningServer, running_server  # noqa: E402
+from archiver.sample.server import RunningServer, running_server
 
 
 @pytest.fixture(scope="session")

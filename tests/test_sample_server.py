@@ -43,7 +43,10 @@ def test_plain_http_proxy_form_is_answered_too(sample_server: RunningServer) -> 
 
 
 def test_real_kelijah_pages_are_served_verbatim(sample_server: RunningServer) -> None:
-    for ditemid, name in ((266579, "kelijah-266579-schemius.html"), (266132, "kelijah-266132-s2-comments.html")):  # fmt: skip
+    for ditemid, name in (
+        (266579, "kelijah-266579-schemius.html"),
+        (266132, "kelijah-266132-s2-comments.html"),
+    ):
         response = fetch(sample_server.port, urls.post_url("kelijah", ditemid))
         assert response.status == 200
         assert response.body == (SHARED / name).read_bytes()
@@ -96,11 +99,12 @@ def test_adult_journal_needs_the_cookie(sample_server: RunningServer) -> None:
 
 def test_locked_and_missing_posts(sample_server: RunningServer) -> None:
     site = sample_server.server.site
-    locked = next(p for p in site.journals["bulk_journal"].posts if not p.is_public)
+    locked = next(p for p in site.journals["bulk_journal"].posts if not p.is_public and p.title)
     response = fetch(sample_server.port, locked.url)
     assert response.status == 403
     assert "You must be logged in to view this protected entry." in response.text
     assert locked.title not in response.text
+    assert locked.body_html not in response.text
     missing = fetch(sample_server.port, urls.post_url("bulk_journal", 1))
     assert missing.status == 404
 
@@ -147,14 +151,20 @@ def test_revisions_change_content() -> None:
     assert any("bulk-journal" in u for u in edited)
     assert more_comments
     policies = [
-        {r["journal"]: r["policy"] for r in iter_manifest(build_site(rev, 40)) if r["type"] == "journal"}
+        {
+            r["journal"]: r["policy"]
+            for r in iter_manifest(build_site(rev, 40))
+            if r["type"] == "journal"
+        }
         for rev in (0, 1)
-    ]  # fmt: skip
+    ]
     assert policies[0]["zloy_odessit"] != policies[1]["zloy_odessit"]
 
 
 def test_faults_throttle_then_serve() -> None:
-    with running_server(posts=20, faults=FaultOptions(throttle_requests=2, retry_after=7)) as server:
+    with running_server(
+        posts=20, faults=FaultOptions(throttle_requests=2, retry_after=7)
+    ) as server:
         first = fetch(server.port, ZLOY)
         second = fetch(server.port, ZLOY)
         third = fetch(server.port, ZLOY)

@@ -11,14 +11,14 @@ import hashlib
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from archiver import urls
 from archiver.sample import seed_data
 
 # The sample server's clock at revision 0; each round of activity moves it on by ROUND_LENGTH.
-EPOCH_NOW = datetime(2021, 10, 10, 12, 0, 0, tzinfo=timezone.utc)
+EPOCH_NOW = datetime(2021, 10, 10, 12, 0, 0, tzinfo=UTC)
 ROUND_LENGTH = timedelta(days=7)
 BULK_JOURNAL = "bulk_journal"
 DEFAULT_BULK_POSTS = 60
@@ -121,6 +121,37 @@ class Journal:
                 counts[tag] = counts.get(tag, 0) + 1
         return dict(sorted(counts.items()))
 
+    @cached_property
+    def public_position(self) -> dict[int, int]:
+        """ditemid -> index in `public_posts` (0 is the newest): prev/next links in O(1)."""
+        return {p.ditemid: i for i, p in enumerate(self.public_posts)}
+
+    @cached_property
+    def public_by_tag(self) -> dict[str, tuple[Post, ...]]:
+        """Each tag's public posts, newest first."""
+        tagged: dict[str, list[Post]] = {}
+        for post in self.public_posts:
+            for tag in post.tags:
+                tagged.setdefault(tag, []).append(post)
+        return {tag: tuple(posts) for tag, posts in sorted(tagged.items())}
+
+    @cached_property
+    def public_calendar(self) -> dict[int, dict[int, dict[int, tuple[Post, ...]]]]:
+        """year -> month -> day -> that day's public posts, oldest first; keys ascending."""
+        days: dict[int, dict[int, dict[int, list[Post]]]] = {}
+        for post in reversed(self.public_posts):
+            when = post.published
+            days.setdefault(when.year, {}).setdefault(when.month, {}).setdefault(
+                when.day, []
+            ).append(post)
+        return {
+            year: {
+                month: {day: tuple(posts) for day, posts in sorted(by_day.items())}
+                for month, by_day in sorted(by_month.items())
+            }
+            for year, by_month in sorted(days.items())
+        }
+
 
 @dataclass(frozen=True)
 class Site:
@@ -147,8 +178,14 @@ def site_now(revision: int) -> datetime:
 
 def comments_of(post: Post) -> tuple[Comment, ...]:
     """The post's comment threads in display order (depth-first), as a logged-out reader sees."""
-    return _comments(post.journal, post.ditemid, post.published, post.base_comments,
-                     post.added_comments, post.fixed_comments)
+    return _comments(
+        post.journal,
+        post.ditemid,
+        post.published,
+        post.base_comments,
+        post.added_comments,
+        post.fixed_comments,
+    )
 
 
 def comment_count(post: Post) -> int:
@@ -187,7 +224,7 @@ def _generate_comments(
     added: tuple[tuple[int, int], ...],
 ) -> tuple[Comment, ...]:
     rng = stable_rng("comments", journal, ditemid)
-    start = published.replace(tzinfo=timezone.utc) - timedelta(hours=3)
+    start = published.replace(tzinfo=UTC) - timedelta(hours=3)
     batches = [(start, base)] + [(site_now(r - 1), n) for r, n in added]
     flat: list[Comment] = []
     talkid = (ditemid % 997) * 1000 + 1
@@ -363,13 +400,22 @@ def _kelijah() -> Journal:
     name = "kelijah"
     skip = frozenset({1039, 1041})
     before = generate_posts(
-        name, 30, datetime(2019, 3, 2, 10, 0), datetime(2019, 12, 28, 10, 0), "ru",
-        first_jitemid=1005, skip_jitemids=skip,
-    )  # fmt: skip
+        name,
+        30,
+        datetime(2019, 3, 2, 10, 0),
+        datetime(2019, 12, 28, 10, 0),
+        "ru",
+        first_jitemid=1005,
+        skip_jitemids=skip,
+    )
     after = generate_posts(
-        name + "-2020", 3, datetime(2020, 2, 1, 10, 0), datetime(2020, 3, 1, 10, 0), "ru",
+        name + "-2020",
+        3,
+        datetime(2020, 2, 1, 10, 0),
+        datetime(2020, 3, 1, 10, 0),
+        "ru",
         first_jitemid=1042,
-    )  # fmt: skip
+    )
     after = [dataclasses.replace(p, journal=name) for p in after]
     real = [
         Post(**fields, fixed_comments=_kelijah_real_comments(fields["ditemid"]))
@@ -383,7 +429,10 @@ def _kelijah() -> Journal:
         style="s2",
         policy=CommentPolicy(anonymous_allowed=False, screening="all", ip_recorded=False),
         posts=(*before, *real, *after),
-        verbatim={266579: "kelijah-266579-schemius.html", 266132: "kelijah-266132-s2-comments.html"},
+        verbatim={
+            266579: "kelijah-266579-schemius.html",
+            266132: "kelijah-266132-s2-comments.html",
+        },
     )
 
 
@@ -391,12 +440,24 @@ def _kelijah_real_comments(ditemid: int) -> tuple[Comment, ...]:
     """The one thread on the real S2 page 266132: 71316 -> 71572 -> 71828."""
     if ditemid != 266132:
         return ()
-    chain = ((71316, None, "p2004r", 12), (71572, 71316, "kelijah", 13), (71828, 71572, "p2004r", 14))
+    chain = (
+        (71316, None, "p2004r", 12),
+        (71572, 71316, "kelijah", 13),
+        (71828, 71572, "p2004r", 14),
+    )
     return tuple(
-        Comment(talkid, parent, poster, "", "", datetime(2020, 1, 3, hour, 15, tzinfo=timezone.utc),
-                "active", depth)
+        Comment(
+            talkid,
+            parent,
+            poster,
+            "",
+            "",
+            datetime(2020, 1, 3, hour, 15, tzinfo=UTC),
+            "active",
+            depth,
+        )
         for depth, (talkid, parent, poster, hour) in enumerate(chain, start=1)
-    )  # fmt: skip
+    )
 
 
 def _small(
@@ -408,9 +469,13 @@ def _small(
     posters: tuple[str, ...] = (),
 ) -> Journal:
     posts = generate_posts(
-        name, count, datetime(2015, 5, 1, 12, 0), datetime(2021, 8, 1, 12, 0), language,
+        name,
+        count,
+        datetime(2015, 5, 1, 12, 0),
+        datetime(2021, 8, 1, 12, 0),
+        language,
         posters=posters,
-    )  # fmt: skip
+    )
     return Journal(username=name, userid=userid, title=title, language=language, posts=tuple(posts))
 
 
@@ -467,7 +532,7 @@ def _base_journals(bulk_posts: int) -> list[Journal]:
         Journal("banned_user", 7400003, "", status="suspended"),
         Journal("alstrangers", 7400004, "", status="blocked"),
         _bulk(bulk_posts),
-    ]  # fmt: skip
+    ]
 
 
 # ---------------------------------------------------------------- revisions
@@ -480,7 +545,9 @@ def _apply_round(journal: Journal, round_no: int) -> Journal:
     rng = stable_rng("round", journal.username, round_no)
     posts = list(journal.posts)
     editable = [i for i, p in enumerate(posts) if p.ditemid not in journal.verbatim]
-    start = site_now(round_no - 1).replace(tzinfo=None) + timedelta(hours=journal.utc_offset_minutes / 60)
+    start = site_now(round_no - 1).replace(tzinfo=None) + timedelta(
+        hours=journal.utc_offset_minutes / 60
+    )
     top_jitemid = max(p.ditemid >> 8 for p in posts)
     for k in range(3):
         when = (start + timedelta(hours=20 * k + rng.randint(1, 10))).replace(second=0)
@@ -493,7 +560,8 @@ def _apply_round(journal: Journal, round_no: int) -> Journal:
     posts[edit_at] = dataclasses.replace(
         edited,
         title=(edited.title or "Untitled") + " (updated)",
-        body_html=edited.body_html + f"<p>UPD {round_no}: {seed_data.sentence(rng, 'en', 5, 9)}</p>",
+        body_html=edited.body_html
+        + f"<p>UPD {round_no}: {seed_data.sentence(rng, 'en', 5, 9)}</p>",
         edited_in_round=round_no,
     )
     for i in rng.sample(editable, min(2, len(editable))):
@@ -504,7 +572,9 @@ def _apply_round(journal: Journal, round_no: int) -> Journal:
             )
     deletable = [i for i in editable if i != edit_at]
     del posts[deletable[rng.randrange(len(deletable))]]
-    policy = dataclasses.replace(journal.policy, anonymous_allowed=not journal.policy.anonymous_allowed)
+    policy = dataclasses.replace(
+        journal.policy, anonymous_allowed=not journal.policy.anonymous_allowed
+    )
     return dataclasses.replace(journal, posts=tuple(posts), policy=policy)
 
 

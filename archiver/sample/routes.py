@@ -118,9 +118,13 @@ def _journal(site: Site, journal: Journal, request: Request) -> Response:
     if ref.kind == "robots":
         return _page(site, 200, render.robots_txt(journal), "text/plain; charset=utf-8")
     if journal.status in STATUS_OF_JOURNAL:
-        return _page(site, STATUS_OF_JOURNAL[journal.status], render.journal_status_page(site, journal))
+        return _page(
+            site, STATUS_OF_JOURNAL[journal.status], render.journal_status_page(site, journal)
+        )
     if journal.adult and request.cookies().get(ADULT_COOKIE) != "1":
-        target = f"https://{urls.WWW_HOST}/misc/adult_explicit.bml?ret={quote(request.url, safe='')}"
+        target = (
+            f"https://{urls.WWW_HOST}/misc/adult_explicit.bml?ret={quote(request.url, safe='')}"
+        )
         return _redirect(site, 302, target)
     return _journal_page(site, journal, request, ref)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -38,10 +38,10 @@ PROMO_BODY_HTML = (
 HOSTILE_BODY_HTML = (
     "<p>Harmless first paragraph.</p>"
     "<script>window.__pwned = 'script tag';</script>"
-    '<p onclick="window.__pwned=\'onclick\'" onmouseover="window.__pwned=\'hover\'">Hover me</p>'
-    "<img src=\"x\" onerror=\"window.__pwned='onerror'\" />"
-    '<a href="javascript:window.__pwned=\'link\'">A javascript: link</a>'
-    '<iframe src="javascript:window.__pwned=\'iframe\'"></iframe>'
+    "<p onclick=\"window.__pwned='onclick'\" onmouseover=\"window.__pwned='hover'\">Hover me</p>"
+    '<img src="x" onerror="window.__pwned=\'onerror\'" />'
+    "<a href=\"javascript:window.__pwned='link'\">A javascript: link</a>"
+    "<iframe src=\"javascript:window.__pwned='iframe'\"></iframe>"
     "<svg><script>window.__pwned='svg'</script></svg>"
     '<form action="https://evil.example/steal"><input name="q" /></form>'
     '<div style="background:url(javascript:alert(1))">styled</div>'
@@ -65,19 +65,123 @@ TAGS: dict[str, tuple[str, ...]] = {
 
 _WORDS: dict[str, tuple[str, ...]] = {
     "en": tuple(
-        "the city harbour morning letter river winter train market garden evening friend "
-        "story window street bridge light quiet old new long short walk read write think "
-        "remember today yesterday again always never people house summer sea wind".split()
+        [
+            "the",
+            "city",
+            "harbour",
+            "morning",
+            "letter",
+            "river",
+            "winter",
+            "train",
+            "market",
+            "garden",
+            "evening",
+            "friend",
+            "story",
+            "window",
+            "street",
+            "bridge",
+            "light",
+            "quiet",
+            "old",
+            "new",
+            "long",
+            "short",
+            "walk",
+            "read",
+            "write",
+            "think",
+            "remember",
+            "today",
+            "yesterday",
+            "again",
+            "always",
+            "never",
+            "people",
+            "house",
+            "summer",
+            "sea",
+            "wind",
+        ]
     ),
     "ru": tuple(
-        "город утро письмо река зима поезд рынок сад вечер друг история окно улица мост "
-        "свет тихий старый новый долгий короткий гулять читать писать думать помнить "
-        "сегодня вчера снова всегда никогда люди дом лето море ветер".split()
+        [
+            "город",
+            "утро",
+            "письмо",
+            "река",
+            "зима",
+            "поезд",
+            "рынок",
+            "сад",
+            "вечер",
+            "друг",
+            "история",
+            "окно",
+            "улица",
+            "мост",
+            "свет",
+            "тихий",
+            "старый",
+            "новый",
+            "долгий",
+            "короткий",
+            "гулять",
+            "читать",
+            "писать",
+            "думать",
+            "помнить",
+            "сегодня",
+            "вчера",
+            "снова",
+            "всегда",
+            "никогда",
+            "люди",
+            "дом",
+            "лето",
+            "море",
+            "ветер",
+        ]
     ),
     "uk": tuple(
-        "місто ранок лист річка зима потяг ринок сад вечір друг історія вікно вулиця міст "
-        "світло тихий старий новий довгий короткий гуляти читати писати думати пам'ятати "
-        "сьогодні вчора знову завжди ніколи люди дім літо море вітер".split()
+        [
+            "місто",
+            "ранок",
+            "лист",
+            "річка",
+            "зима",
+            "потяг",
+            "ринок",
+            "сад",
+            "вечір",
+            "друг",
+            "історія",
+            "вікно",
+            "вулиця",
+            "міст",
+            "світло",
+            "тихий",
+            "старий",
+            "новий",
+            "довгий",
+            "короткий",
+            "гуляти",
+            "читати",
+            "писати",
+            "думати",
+            "пам'ятати",
+            "сьогодні",
+            "вчора",
+            "знову",
+            "завжди",
+            "ніколи",
+            "люди",
+            "дім",
+            "літо",
+            "море",
+            "вітер",
+        ]
     ),
 }
 
@@ -109,7 +213,7 @@ def promo_comments(journal: str, ditemid: int) -> tuple[Any, ...]:
     from archiver.sample.content import Comment
 
     rng = random.Random(ditemid)
-    start = datetime(2021, 9, 30, 16, 30, tzinfo=timezone.utc)
+    start = datetime(2021, 9, 30, 16, 30, tzinfo=UTC)
     comments = []
     for i in range(18):
         parent = None if i % 3 == 0 else 7000 + (i - i % 3)

@@ -62,7 +62,12 @@ class SampleServer:
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             await self._serve(reader, writer, scheme="http", tunnel_host=None)
-        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, asyncio.LimitOverrunError):
+        except (
+            ConnectionError,
+            asyncio.IncompleteReadError,
+            ssl.SSLError,
+            asyncio.LimitOverrunError,
+        ):
             pass
         finally:
             with suppress(Exception):
@@ -281,5 +286,7 @@ async def serve_forever(server: SampleServer, host: str, port: int) -> None:
         f"scrapy crawl journal -a journal=zloy_odessit -s ARCHIVER_PROXY=http://{host}:{actual}",
         flush=True,
     )
-    print(f"Try it by hand: curl -k -x http://{host}:{actual} https://zloy-odessit.livejournal.com/")
+    print(
+        f"Try it by hand: curl -k -x http://{host}:{actual} https://zloy-odessit.livejournal.com/"
+    )
     await asyncio.Event().wait()

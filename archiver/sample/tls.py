@@ -22,7 +22,7 @@ from archiver.urls import LJ_DOMAIN
 def _certificate() -> tuple[bytes, bytes]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"*.{LJ_DOMAIN}")])
-    now = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    now = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -1,0 +1,117 @@
+"""The inline `Site.*` JSON literals of a LiveJournal page (ANATOMY §1a).
+
+Every modern page sets `Site.journal`, `Site.entry`, `Site.page`, `Site.current_journal`… in an
+inline script, one JSON literal per assignment, plus a `var p = {...}; for (i in p) Site[i] = p[i];`
+block (`currentJournal`, `currentEntry`, `server_time`…). They are read with a JSON decoder started
+right after each `Site.NAME =`, so no second HTML parse is needed: the script texts come from the
+page's one parse (`extract`) or from a regular expression over the raw text (`extract_from_html`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_ASSIGNMENT = re.compile(r"(?<![\w.])Site\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=\s*(?=[\[{\"\d-])")
+_P_BLOCK = re.compile(r"\bvar\s+p\s*=\s*(?=\{)")
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_WANTED_ROOTS = frozenset(
+    {"journal", "entry", "page", "current_journal", "remote", "currentJournal", "currentEntry"}
+)
+_DECODER = json.JSONDecoder()
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The `Site.*` values of one page: `values["page"]`, `values["page.comments"]`, `p[...]`."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    p: Mapping[str, Any] = field(default_factory=dict)  # the `var p = {...}` block
+
+    def obj(self, name: str) -> dict[str, Any]:
+        value = self.values.get(name)
+        return dict(value) if isinstance(value, dict) else {}
+
+    @property
+    def journal(self) -> dict[str, Any]:
+        return self.obj("journal")
+
+    @property
+    def entry(self) -> dict[str, Any]:
+        return self.obj("entry")
+
+    @property
+    def current_journal(self) -> dict[str, Any]:
+        return self.obj("current_journal")
+
+    def page_value(self, key: str) -> Any:
+        """`Site.page.KEY`: a separate `Site.page.KEY = …` assignment wins over `Site.page`."""
+        if f"page.{key}" in self.values:
+            return self.values[f"page.{key}"]
+        page = self.values.get("page")
+        return page.get(key) if isinstance(page, dict) else None
+
+    def name(self, key: str) -> Any:
+        """A top-level `Site.KEY`, from its own assignment or from the `var p` block."""
+        if key in self.values:
+            return self.values[key]
+        return self.p.get(key)
+
+    def __bool__(self) -> bool:
+        return bool(self.values or self.p)
+
+
+def extract(scripts: Iterable[str]) -> SiteData:
+    """Read the `Site.*` literals from the texts of a page's inline scripts."""
+    values: dict[str, Any] = {}
+    p: dict[str, Any] = {}
+    for script in scripts:
+        if "Site" not in script:
+            continue
+        for match in _ASSIGNMENT.finditer(script):
+            name = match.group(1)
+            if name.split(".", 1)[0] not in _WANTED_ROOTS:
+                continue
+            decoded = _decode_at(script, match.end())
+            if decoded is not None:
+                values[name] = decoded
+        if "Site[i]" in script:
+            for match in _P_BLOCK.finditer(script):
+                decoded = _decode_at(script, match.end())
+                if isinstance(decoded, dict):
+                    p.update(decoded)
+    return SiteData(values=values, p=p)
+
+
+def extract_from_html(text: str) -> SiteData:
+    """The same from raw page text, without an HTML parser."""
+    return extract(match.group(1) for match in _SCRIPT.finditer(text) if "Site" in match.group(1))
+
+
+def _decode_at(script: str, start: int) -> Any:
+    try:
+        value, _end = _DECODER.raw_decode(script, start)
+    except json.JSONDecodeError:
+        return None
+    return value
+
+
+def as_str(value: Any) -> str:
+    """A JSON value as text: strings as they are, anything else as ""."""
+    return value if isinstance(value, str) else ""
+
+
+def as_int(value: Any) -> int | None:
+    """A JSON number or digit string as an int; booleans, floats with a fraction, junk: None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None

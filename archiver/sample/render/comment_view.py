@@ -1,0 +1,80 @@
+"""Which comments a post page shows: a page of top-level threads, or one `?thread=` subtree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archiver.sample.content import Comment, Post, comment_count, comments_of
+
+THREADS_PER_PAGE = 10
+COLLAPSE_BELOW = 3  # on a post page, comments deeper than this show no body (ANATOMY §1d)
+PLACEHOLDER_STATES = frozenset({"screened", "deleted", "spammed", "suspended"})
+PLACEHOLDER_TEXT = {
+    "screened": "Screened comment",
+    "deleted": "Deleted comment",
+    "spammed": "Spammed comment",
+    "suspended": "Suspended comment",
+}
+FROZEN_TEXT = "Replies frozen"
+
+
+@dataclass(frozen=True)
+class Shown:
+    comment: Comment
+    collapsed: bool
+    replies: tuple[int, ...]  # talkids of the direct replies
+
+    @property
+    def hidden(self) -> bool:
+        """A placeholder: LiveJournal shows only the state, never the author or the text."""
+        return self.comment.state in PLACEHOLDER_STATES
+
+
+@dataclass(frozen=True)
+class CommentView:
+    shown: tuple[Shown, ...]
+    page: int  # 1-based; 1 in a thread view
+    pages: int
+    thread: int | None  # the subtree's root when the page shows one thread
+    reply_count: int
+
+    @property
+    def paginated(self) -> bool:
+        return self.thread is None and self.pages > 1
+
+
+def comment_view(post: Post, page: int = 1, thread: int | None = None) -> CommentView:
+    """The comments of one page. An unknown `thread` falls back to the paged view."""
+    comments = comments_of(post)
+    starts = [i for i, c in enumerate(comments) if c.parent is None]
+    pages = max(1, -(-len(starts) // THREADS_PER_PAGE))
+    root = _subtree(comments, thread) if thread is not None else None
+    if root is not None:
+        chosen, collapse, page, shown_thread = root, False, 1, thread
+    else:
+        page = min(max(page, 1), pages)
+        first = (page - 1) * THREADS_PER_PAGE
+        bounds = [*starts, len(comments)]
+        end = bounds[min(first + THREADS_PER_PAGE, len(starts))]
+        chosen = comments[bounds[first] : end]
+        collapse, shown_thread = True, None
+    replies: dict[int, list[int]] = {}
+    for c in chosen:
+        if c.parent is not None:
+            replies.setdefault(c.parent, []).append(c.talkid)
+    shown = tuple(
+        Shown(c, collapse and c.depth > COLLAPSE_BELOW, tuple(replies.get(c.talkid, ())))
+        for c in chosen
+    )
+    return CommentView(shown, page, pages, shown_thread, comment_count(post))
+
+
+def _subtree(comments: tuple[Comment, ...], talkid: int) -> tuple[Comment, ...] | None:
+    """The comment and everything under it: a contiguous run of the depth-first order."""
+    for i, c in enumerate(comments):
+        if c.talkid == talkid:
+            end = i + 1
+            while end < len(comments) and comments[end].depth > c.depth:
+                end += 1
+            return comments[i:end]
+    return None

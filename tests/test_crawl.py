@@ -1,0 +1,237 @@
+"""End to end: a real Scrapy crawl over loopback against the sample LiveJournal."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from archiver import exitcodes
+from archiver.sample.content import build_site, iter_manifest
+from archiver.sample.server import running_server
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = [
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "CONCURRENT_REQUESTS=32",
+    "-s",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+]
+BULK_POSTS = 2000
+
+
+@dataclass(frozen=True)
+class Crawl:
+    output: Path
+    returncode: int
+    stdout: str
+    stderr: str
+    manifest: list[dict[str, object]]
+
+    def db(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.output / "archive.db")
+        connection.row_factory = sqlite3.Row
+        return connection
+
+
+def run_archiver(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archiver.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        timeout=900,
+    )
+
+
+def crawl(journals: list[str], output: Path, posts: int = 60, *extra: str) -> Crawl:
+    site = build_site(0, posts)
+    with running_server(site=site) as server:
+        done = run_archiver(
+            "crawl", *journals, "--output", str(output), "--proxy", server.proxy_url, *FAST, *extra
+        )
+    return Crawl(output, done.returncode, done.stdout, done.stderr, list(iter_manifest(site)))
+
+
+@pytest.fixture(scope="module")
+def bulk_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
+    output = tmp_path_factory.mktemp("bulk")
+    yield crawl(["bulk_journal", "zloy_odessit"], output, BULK_POSTS)
+
+
+def test_bulk_crawl_finds_every_public_post(bulk_crawl: Crawl) -> None:
+    assert bulk_crawl.returncode == exitcodes.OK, bulk_crawl.stderr[-3000:]
+    expected = {
+        int(str(r["ditemid"])): r
+        for r in bulk_crawl.manifest
+        if r["type"] == "post" and r["journal"] == "bulk_journal" and r["security"] == "public"
+    }
+    assert len(expected) > 1900
+    rows = {
+        row["ditemid"]: row
+        for row in bulk_crawl.db().execute("select * from posts where journal = 'bulk_journal'")
+    }
+    assert set(rows) == set(expected)
+    for ditemid, record in expected.items():
+        row = rows[ditemid]
+        assert row["title"] == record["title"]
+        assert row["published"] == str(record["published"]).replace(" ", "T")
+        assert row["comment_count"] == record["comment_count"]
+    tags = {
+        (row["ditemid"], row["name"])
+        for row in bulk_crawl.db().execute(
+            "select post_tags.ditemid, tags.name from post_tags join tags on tags.id = "
+            "post_tags.tag_id where post_tags.journal = 'bulk_journal'"
+        )
+    }
+    assert tags == {(d, t) for d, r in expected.items() for t in r["tags"]}  # type: ignore[attr-defined]
+
+
+def test_bulk_crawl_reaches_old_posts_and_busy_days(bulk_crawl: Crawl) -> None:
+    db = bulk_crawl.db()
+    oldest = db.execute("select min(published) from posts where journal='bulk_journal'").fetchone()
+    assert oldest[0].startswith("2008-01")
+    busy_days = db.execute(
+        "select substr(published, 1, 10) d, count(*) n from posts where journal='bulk_journal' "
+        "group by d having n > 1"
+    ).fetchall()
+    assert len(busy_days) > 100
+
+
+def test_seed_facts_are_data(bulk_crawl: Crawl) -> None:
+    db = bulk_crawl.db()
+    post = db.execute(
+        "select * from posts where journal = 'zloy_odessit' and title = 'Afghan Trap 2.0'"
+    ).fetchone()
+    assert post is not None
+    assert "Sergey Lavrov" in post["body_text"]
+    assert "Tags:" not in post["body_text"]
+    tags = db.execute(
+        "select tags.name from post_tags join tags on tags.id = post_tags.tag_id "
+        "where post_tags.journal = 'zloy_odessit' and post_tags.ditemid = ?",
+        [post["ditemid"]],
+    ).fetchall()
+    assert [t[0] for t in tags] == ["english"]
+    promo = db.execute(
+        "select * from recent_posts where journal = 'zloy_odessit' and promoted = 1"
+    ).fetchall()
+    assert promo
+    assert {(p["date"], p["comment_count"], p["price_tokens"], p["author"]) for p in promo} == {
+        ("2021-09-30T19:05:00", 18, 50, "zloy_odessit")
+    }
+    assert promo[0]["date_text"] == "Вересень 30, 19:05"
+    policy = db.execute("select * from comment_policies where journal = 'zloy_odessit'").fetchall()
+    assert [(p["anonymous_allowed"], p["screened"], p["ip_recorded"]) for p in policy] == [
+        (0, 1, 1)
+    ]
+
+
+def test_crawl_twice_gives_the_same_rows(tmp_path: Path) -> None:
+    first = crawl(["zloy_odessit", "tea_club"], tmp_path)
+    assert first.returncode == exitcodes.OK, first.stderr[-3000:]
+    tables = ("posts", "tags", "post_tags", "recent_posts", "comment_policies", "journals")
+    before = {t: first.db().execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+    second = crawl(["zloy_odessit", "tea_club"], tmp_path)
+    assert second.returncode == exitcodes.OK, second.stderr[-3000:]
+    after = {t: second.db().execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+    assert after == before
+    assert before["posts"] == len(
+        [
+            r
+            for r in first.manifest
+            if r["type"] == "post"
+            and r["journal"] in ("zloy_odessit", "tea_club")
+            and r["security"] == "public"
+        ]
+    )
+    runs = second.db().execute("select outcome, exit_code from crawl_runs").fetchall()
+    assert [tuple(r) for r in runs] == [("success", 0), ("success", 0)]
+
+
+def test_community_posts_keep_their_posters(tmp_path: Path) -> None:
+    result = crawl(["tea_club"], tmp_path)
+    assert result.returncode == exitcodes.OK, result.stderr[-3000:]
+    db = result.db()
+    journal = db.execute("select * from journals where username = 'tea_club'").fetchone()
+    assert journal["journal_type"] == "community"
+    posters = {r[0] for r in db.execute("select distinct poster from posts")}
+    assert posters <= {"tea_lover", "oolong_fan", "puerh_man"}
+    assert len(posters) > 1
+
+
+@pytest.mark.parametrize(
+    ("journal", "status"),
+    [
+        ("gone_away", "deleted"),
+        ("purged_user", "purged"),
+        ("banned_user", "suspended"),
+        ("alstrangers", "blocked"),
+    ],
+)
+def test_unavailable_journal_fails_clearly(tmp_path: Path, journal: str, status: str) -> None:
+    result = crawl([journal], tmp_path)
+    assert result.returncode == exitcodes.JOURNAL_UNAVAILABLE
+    assert f"journal {journal}" in result.stdout
+    row = result.db().execute("select status from journals where username = ?", [journal])
+    assert row.fetchone()[0] == status
+
+
+def test_unavailable_journal_loses_nothing_already_archived(tmp_path: Path) -> None:
+    first = crawl(["tea_club"], tmp_path)
+    assert first.returncode == exitcodes.OK
+    second = crawl(["gone_away"], tmp_path)
+    assert second.returncode == exitcodes.JOURNAL_UNAVAILABLE
+    count = second.db().execute("select count(*) from posts where journal='tea_club'").fetchone()
+    assert count[0] == 15
+
+
+def test_renamed_journal_is_recorded_and_followed(tmp_path: Path) -> None:
+    result = crawl(["old_name"], tmp_path)
+    assert result.returncode == exitcodes.OK, result.stderr[-3000:]
+    db = result.db()
+    old = db.execute("select status, renamed_to from journals where username='old_name'")
+    assert tuple(old.fetchone()) == ("renamed", "new_name")
+    assert db.execute("select count(*) from posts where journal='new_name'").fetchone()[0] == 11
+
+
+def test_adult_journal_is_crawled_with_the_cookie(tmp_path: Path) -> None:
+    result = crawl(["adult_notes"], tmp_path)
+    assert result.returncode == exitcodes.OK, result.stderr[-3000:]
+    posts = result.db().execute("select count(*) from posts where journal='adult_notes'")
+    assert posts.fetchone()[0] == 12
+
+
+def test_unreachable_journal(tmp_path: Path) -> None:
+    done = run_archiver(
+        "crawl",
+        "zloy_odessit",
+        "--output",
+        str(tmp_path),
+        "--proxy",
+        "http://127.0.0.1:9",
+        "-s",
+        "RETRY_TIMES=0",
+    )
+    assert done.returncode == exitcodes.JOURNAL_UNAVAILABLE
+    assert "could not be reached" in done.stdout
+
+
+def test_parse_command_prints_json_lines(tmp_path: Path) -> None:
+    page = ROOT / "archiver" / "sample" / "data" / "kelijah-266579-schemius.html"
+    done = run_archiver("parse", str(page), "--url", "https://kelijah.livejournal.com/266579.html")
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    post = next(r for r in records if r["type"] == "post")
+    assert (post["ditemid"], post["tags"]) == (266579, ["github", "nlp"])
+    policy = next(r for r in records if r["type"] == "comment_policy")
+    assert policy["anonymous_allowed"] is False

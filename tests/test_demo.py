@@ -1,0 +1,34 @@
+"""The README's first command, `make demo`, on the bundled sample journal."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_make_demo_archives_the_sample_journals(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "make demo" in readme and "make test" in readme
+    done = subprocess.run(
+        ["make", "-s", "demo", f"OUTPUT={tmp_path}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    out = done.stdout
+    assert "journals:" in out and "posts:" in out and "widget items:" in out
+    assert "datasette" in out
+    db = sqlite3.connect(tmp_path / "archive.db")
+    statuses = dict(db.execute("select username, status from journals").fetchall())
+    assert statuses["gone_away"] == "deleted"
+    assert statuses["alstrangers"] == "blocked"
+    assert statuses["old_name"] == "renamed"
+    assert statuses["zloy_odessit"] == "active"
+    posts = db.execute("select count(*) from posts").fetchone()[0]
+    assert f"posts:           {posts}" in out
+    assert posts > 150
