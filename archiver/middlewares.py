@@ -6,6 +6,20 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares import cookies
+from tldextract import TLDExtract
+
+
+def use_bundled_public_suffix_list() -> None:
+    """Scrapy's cookie middleware would download the Public Suffix List on its first cookie.
+
+    A crawl must contact nobody but the journal (and runs offline in tests), so it reads the
+    snapshot bundled with tldextract instead.
+    """
+    cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+
+
+use_bundled_public_suffix_list()
 
 
 class ArchiverProxyMiddleware:

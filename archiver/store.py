@@ -383,10 +383,33 @@ def _enable_full_text_search(db: Database) -> None:
         db.table(table).enable_fts(list(columns), create_triggers=True)
 
 
+# The rows that point at the capture (WARC record) they were read from.
+CAPTURE_LINKED_TABLES = (
+    "journals",
+    "posts",
+    "post_versions",
+    "locked_posts",
+    "comments",
+    "comment_policies",
+    "recent_post_snapshots",
+)
+
+
+def _link_rows_to_captures(db: Database) -> None:
+    db.table("captures").add_column("record_type", str)  # response, revisit
+    db.table("captures").add_column("refers_to", str)  # a revisit's original record id
+    db.table("captures").create_index(["url", "payload_digest"])
+    for table in CAPTURE_LINKED_TABLES:
+        # Plain ALTER TABLE: sqlite-utils' add_column(fk=...) rebuilds the table, which would
+        # drop the full-text triggers on posts and comments.
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN capture_id INTEGER REFERENCES captures(id)")
+
+
 # In order; never rename or reorder an applied one, only append.
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0001_create_tables", _create_tables),
     ("0002_full_text_search", _enable_full_text_search),
+    ("0003_capture_links", _link_rows_to_captures),
 )
 
 
@@ -405,15 +428,17 @@ def schema_sql(db: Database) -> str:
 # --- journals ---------------------------------------------------------------------------------
 
 
-def save_journal(db: Database, item: JournalItem, seen_at: str) -> None:
+def save_journal(
+    db: Database, item: JournalItem, seen_at: str, capture_id: int | None = None
+) -> None:
     """Upsert a journal; status fields follow the latest page, known identity fields stay."""
     with db.atomic():
         db.execute(
             """
             INSERT INTO journals (username, url, journal_id, title, journal_type, status,
-                                  renamed_to, status_text, first_seen, last_seen)
+                                  renamed_to, status_text, first_seen, last_seen, capture_id)
             VALUES (:username, :url, :journal_id, :title, :journal_type, :status,
-                    :renamed_to, :status_text, :seen_at, :seen_at)
+                    :renamed_to, :status_text, :seen_at, :seen_at, :capture_id)
             ON CONFLICT (username) DO UPDATE SET
                 url = excluded.url,
                 journal_id = COALESCE(excluded.journal_id, journal_id),
@@ -422,7 +447,8 @@ def save_journal(db: Database, item: JournalItem, seen_at: str) -> None:
                 status = excluded.status,
                 renamed_to = excluded.renamed_to,
                 status_text = excluded.status_text,
-                last_seen = MAX(last_seen, excluded.last_seen)
+                last_seen = MAX(last_seen, excluded.last_seen),
+                capture_id = COALESCE(excluded.capture_id, capture_id)
             """,
             {
                 "username": item.username,
@@ -434,6 +460,7 @@ def save_journal(db: Database, item: JournalItem, seen_at: str) -> None:
                 "renamed_to": item.renamed_to,
                 "status_text": item.status_text,
                 "seen_at": seen_at,
+                "capture_id": capture_id,
             },
         )
 
@@ -472,7 +499,13 @@ def _tag_list(tags: Iterable[str]) -> list[str]:
     return sorted(set(tags))
 
 
-def save_post(db: Database, item: PostItem, seen_at: str, run_id: int | None = None) -> PostOutcome:
+def save_post(
+    db: Database,
+    item: PostItem,
+    seen_at: str,
+    run_id: int | None = None,
+    capture_id: int | None = None,
+) -> PostOutcome:
     """Upsert a post on (journal, ditemid); return whether it was new, changed or unchanged.
 
     When the content changed, the previous content goes to `post_versions` first. A post seen
@@ -490,7 +523,8 @@ def save_post(db: Database, item: PostItem, seen_at: str, run_id: int | None = N
         outcome: PostOutcome
         if old is None:
             outcome = "new"
-            _insert(db, "posts", _post_row(item, content_hash, seen_at, seen_at, seen_at))
+            row = _post_row(item, content_hash, seen_at, seen_at, seen_at)
+            _insert(db, "posts", {**row, "capture_id": capture_id})
         else:
             outcome = "unchanged" if old["content_hash"] == content_hash else "changed"
             if outcome == "changed":
@@ -499,7 +533,7 @@ def save_post(db: Database, item: PostItem, seen_at: str, run_id: int | None = N
             row = _post_row(
                 item, content_hash, old["first_seen"], max(old["last_seen"], seen_at), last_changed
             )
-            _update_post(db, row)
+            _update_post(db, {**row, "capture_id": capture_id or old["capture_id"]})
         _sync_post_tags(db, item.journal, item.ditemid, item.tags)
         if run_id is not None:
             _count_post(db, run_id, outcome)
@@ -562,6 +596,7 @@ def _archive_post_version(db: Database, old: dict[str, Any], superseded_at: str)
             "first_seen": old["last_changed"],
             "last_seen": old["last_seen"],
             "superseded_at": superseded_at,
+            "capture_id": old["capture_id"],
         },
     )
 
@@ -629,26 +664,32 @@ def mark_missing_posts(
     return marked
 
 
-def save_locked_post(db: Database, item: LockedPostItem, seen_at: str) -> None:
+def save_locked_post(
+    db: Database, item: LockedPostItem, seen_at: str, capture_id: int | None = None
+) -> None:
     with db.atomic():
         _ensure_journal(db, item.journal, seen_at)
         db.execute(
             """
-            INSERT INTO locked_posts (journal, ditemid, url, message, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO locked_posts (journal, ditemid, url, message, first_seen, last_seen,
+                                      capture_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (journal, ditemid) DO UPDATE SET
                 url = excluded.url,
                 message = excluded.message,
-                last_seen = MAX(last_seen, excluded.last_seen)
+                last_seen = MAX(last_seen, excluded.last_seen),
+                capture_id = COALESCE(excluded.capture_id, capture_id)
             """,
-            [item.journal, item.ditemid, item.url, item.message, seen_at, seen_at],
+            [item.journal, item.ditemid, item.url, item.message, seen_at, seen_at, capture_id],
         )
 
 
 # --- comments ---------------------------------------------------------------------------------
 
 
-def save_comment(db: Database, item: CommentItem, seen_at: str) -> None:
+def save_comment(
+    db: Database, item: CommentItem, seen_at: str, capture_id: int | None = None
+) -> None:
     """Upsert a comment on (journal, talkid).
 
     LiveJournal hides the text of a comment once it is deleted, screened or collapsed; the
@@ -660,10 +701,10 @@ def save_comment(db: Database, item: CommentItem, seen_at: str) -> None:
             """
             INSERT INTO comments (journal, talkid, ditemid, parent_talkid, depth, poster,
                                   subject, body_html, posted_text, posted, state, collapsed,
-                                  first_seen, last_seen)
+                                  first_seen, last_seen, capture_id)
             VALUES (:journal, :talkid, :ditemid, :parent_talkid, :depth, :poster,
                     :subject, :body_html, :posted_text, :posted, :state, :collapsed,
-                    :seen_at, :seen_at)
+                    :seen_at, :seen_at, :capture_id)
             ON CONFLICT (journal, talkid) DO UPDATE SET
                 ditemid = excluded.ditemid,
                 parent_talkid = COALESCE(excluded.parent_talkid, parent_talkid),
@@ -675,7 +716,8 @@ def save_comment(db: Database, item: CommentItem, seen_at: str) -> None:
                 posted = COALESCE(excluded.posted, posted),
                 state = excluded.state,
                 collapsed = excluded.collapsed,
-                last_seen = MAX(last_seen, excluded.last_seen)
+                last_seen = MAX(last_seen, excluded.last_seen),
+                capture_id = COALESCE(excluded.capture_id, capture_id)
             """,
             {
                 "journal": item.journal,
@@ -691,11 +733,14 @@ def save_comment(db: Database, item: CommentItem, seen_at: str) -> None:
                 "state": item.state,
                 "collapsed": int(item.collapsed),
                 "seen_at": seen_at,
+                "capture_id": capture_id,
             },
         )
 
 
-def save_comment_policy(db: Database, item: CommentPolicyItem, seen_at: str) -> int:
+def save_comment_policy(
+    db: Database, item: CommentPolicyItem, seen_at: str, capture_id: int | None = None
+) -> int:
     """Record the journal's comment policy; return the id of the row that now describes it.
 
     A new row only when the policy differs from the journal's latest row; otherwise that row's
@@ -728,6 +773,7 @@ def save_comment_policy(db: Database, item: CommentPolicyItem, seen_at: str) -> 
                 "source_url": item.source_url,
                 "seen_at": seen_at,
                 "last_seen": seen_at,
+                "capture_id": capture_id,
             },
         )
 
@@ -735,7 +781,12 @@ def save_comment_policy(db: Database, item: CommentPolicyItem, seen_at: str) -> 
 # --- the "Recent Posts from This Journal" widget ----------------------------------------------
 
 
-def save_recent_posts(db: Database, items: Sequence[RecentPostItem], seen_at: str) -> int | None:
+def save_recent_posts(
+    db: Database,
+    items: Sequence[RecentPostItem],
+    seen_at: str,
+    capture_id: int | None = None,
+) -> int | None:
     """Store the widget items of one page capture as a snapshot; return the snapshot id.
 
     When the items equal those of the journal's latest snapshot, nothing is stored again: that
@@ -773,6 +824,7 @@ def save_recent_posts(db: Database, items: Sequence[RecentPostItem], seen_at: st
                 "item_count": len(ordered),
                 "seen_at": seen_at,
                 "last_seen": seen_at,
+                "capture_id": capture_id,
             },
         )
         for item in ordered:
@@ -831,14 +883,17 @@ def save_capture(
     content_type: str | None = None,
     payload_digest: str | None = None,
     run_id: int | None = None,
+    record_type: str = "response",
+    refers_to: str | None = None,
 ) -> int:
     """Record where a response lives in the WARC files; idempotent on the WARC record id."""
     with db.atomic():
         db.execute(
             """
             INSERT INTO captures (url, status, content_type, warc_file, warc_offset,
-                                  warc_length, record_id, payload_digest, fetched_at, run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  warc_length, record_id, payload_digest, fetched_at, run_id,
+                                  record_type, refers_to)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (record_id) DO NOTHING
             """,
             [
@@ -852,6 +907,8 @@ def save_capture(
                 payload_digest,
                 fetched_at,
                 run_id,
+                record_type,
+                refers_to,
             ],
         )
         capture_id: int = db.execute(

@@ -151,7 +151,7 @@ def test_open_db_uses_wal_and_foreign_keys_and_records_migrations(db: Database) 
 
 def test_migrations_are_idempotent(db_path: Path) -> None:
     db = Database(db_path)
-    assert store.migrate(db, applied_at=T1) == ["0001_create_tables", "0002_full_text_search"]
+    assert store.migrate(db, applied_at=T1) == [name for name, _ in store.MIGRATIONS]
     schema = store.schema_sql(db)
     db.close()
 
@@ -160,6 +160,7 @@ def test_migrations_are_idempotent(db_path: Path) -> None:
     assert rows(again, "SELECT name, applied_at FROM _migrations ORDER BY name") == [
         {"name": "0001_create_tables", "applied_at": T1},
         {"name": "0002_full_text_search", "applied_at": T1},
+        {"name": "0003_capture_links", "applied_at": T1},
     ]
     assert store.schema_sql(again) == schema
 
@@ -213,6 +214,7 @@ def test_save_journal_twice_gives_one_row_and_keeps_known_fields(db: Database) -
             "status_text": "This journal has been deleted.",
             "first_seen": T1,
             "last_seen": T3,
+            "capture_id": None,
         }
     ]
 
@@ -288,6 +290,7 @@ def test_a_changed_post_keeps_its_earlier_version(db: Database) -> None:
             "first_seen": T1,
             "last_seen": T2,
             "superseded_at": T3,
+            "capture_id": None,
         }
     ]
 
@@ -426,6 +429,7 @@ def test_saving_a_comment_twice_gives_one_row(db: Database) -> None:
         "collapsed": 0,
         "first_seen": T1,
         "last_seen": T2,
+        "capture_id": None,
     }
 
 
