@@ -125,6 +125,15 @@ Item = (
     | ErrorItem
 )
 
+
+@dataclass(frozen=True)
+class Captured:
+    """A parsed item with the `captures` row (WARC record) of the page it was read from."""
+
+    item: Item
+    capture_id: int | None
+
+
 ITEM_TYPES: dict[type, str] = {
     JournalItem: "journal",
     PostItem: "post",

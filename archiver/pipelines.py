@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
@@ -12,7 +11,9 @@ from scrapy.crawler import Crawler
 
 from archiver import store
 from archiver.crawlplan import CrawlPlan
+from archiver.extensions import close_session, session_for
 from archiver.items import (
+    Captured,
     CommentItem,
     CommentPolicyItem,
     ErrorItem,
@@ -31,9 +32,8 @@ def _now() -> str:
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.output = Path(crawler.settings.get("ARCHIVER_OUTPUT") or "output")
         self.counts: Counter[str] = Counter()
-        self.widgets: dict[str, list[RecentPostItem]] = {}
+        self.widgets: dict[str, tuple[list[RecentPostItem], int | None]] = {}
         self.journals: dict[str, str] = {}
         self.db: Any = None
         self.run_id: int | None = None
@@ -43,10 +43,10 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.output.mkdir(parents=True, exist_ok=True)
-        self.db = store.open_db(self.output / "archive.db")
-        names = list(self._plan(spider).journals)
-        self.run_id = store.start_run(self.db, _now(), names)
+        self._plan(spider)
+        session = session_for(self.crawler)
+        self.db = session.db
+        self.run_id = session.run_id
 
     def _plan(self, spider: Spider | None) -> CrawlPlan:
         plan = getattr(spider or self.crawler.spider, "plan", None)
@@ -55,35 +55,39 @@ class StorePipeline:
         return plan
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        now = _now()
+        captured = item if isinstance(item, Captured) else Captured(item, None)
+        self._save(captured.item, captured.capture_id, _now())
+        return item
+
+    def _save(self, item: Any, capture_id: int | None, now: str) -> None:
         if isinstance(item, PostItem):
-            self.counts[store.save_post(self.db, item, now, run_id=self.run_id)] += 1
+            outcome = store.save_post(self.db, item, now, run_id=self.run_id, capture_id=capture_id)
+            self.counts[outcome] += 1
             self.counts["posts"] += 1
         elif isinstance(item, JournalItem):
-            store.save_journal(self.db, item, now)
+            store.save_journal(self.db, item, now, capture_id=capture_id)
             self.journals[item.username] = item.status
         elif isinstance(item, RecentPostItem):
             # A widget's items arrive one by one; each page's snapshot is saved at the end.
-            self.widgets.setdefault(item.source_url, []).append(item)
+            self.widgets.setdefault(item.source_url, ([], capture_id))[0].append(item)
             self.counts["widget_items"] += 1
         elif isinstance(item, CommentPolicyItem):
-            store.save_comment_policy(self.db, item, now)
+            store.save_comment_policy(self.db, item, now, capture_id=capture_id)
             self.counts["policies"] += 1
         elif isinstance(item, CommentItem):
-            store.save_comment(self.db, item, now)
+            store.save_comment(self.db, item, now, capture_id=capture_id)
             self.counts["comments"] += 1
         elif isinstance(item, LockedPostItem):
-            store.save_locked_post(self.db, item, now)
+            store.save_locked_post(self.db, item, now, capture_id=capture_id)
             self.counts["locked"] += 1
         elif isinstance(item, ErrorItem):
             store.record_error(self.db, self.run_id, item.url, item.kind, item.message, now)
             self.counts["errors"] += 1
-        return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
         now = _now()
-        for items in self.widgets.values():
-            store.save_recent_posts(self.db, items, now)
+        for items, capture_id in self.widgets.values():
+            store.save_recent_posts(self.db, items, now, capture_id=capture_id)
         stats = self.crawler.stats
         requests = int(stats.get_value("downloader/request_count", 0)) if stats else 0
         rate_limited = (
@@ -108,4 +112,4 @@ class StorePipeline:
             exit_code=outcome.exit_code,
             requests=requests,
         )
-        self.db.close()
+        close_session(self.crawler)

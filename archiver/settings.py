@@ -32,6 +32,19 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # LiveJournal answers errors, locked posts and gone journals with 4xx pages worth recording.
 HTTPERROR_ALLOWED_CODES = [403, 404, 410, 451]
 
+# Keep every exchange's bytes as they crossed the wire, for the WARC files.
+DOWNLOAD_HANDLERS = {
+    "http": "archiver.wire.RecordingDownloadHandler",
+    "https": "archiver.wire.RecordingDownloadHandler",
+}
+EXTENSIONS = {
+    "archiver.extensions.WarcExtension": 100,
+}
+# WARC files: OUTPUT/warc/{ARCHIVER_WARC_PREFIX}-{timestamp}-{serial}.warc.gz, a new file once
+# one reaches ARCHIVER_WARC_MAX_BYTES.
+ARCHIVER_WARC_PREFIX = "archiver"
+ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
+
 DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.ArchiverProxyMiddleware": 740,
 }

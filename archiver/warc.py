@@ -158,6 +158,7 @@ class WarcWriter:
         response_id = self.new_id()
         date = warc_date(exchange.fetched_at)
         fields = {
+            "WARC-Type": "revisit" if prior else "response",
             "WARC-Record-ID": response_id,
             "WARC-Date": date,
             "WARC-Payload-Digest": digest,
@@ -182,6 +183,7 @@ class WarcWriter:
             exchange.url,
             *split_message(exchange.request),
             {
+                "WARC-Type": "request",
                 "WARC-Record-ID": self.new_id(),
                 "WARC-Date": date,
                 "WARC-Concurrent-To": response_id,
@@ -282,3 +284,22 @@ class WarcWriter:
         self._writer.write_record(record)
         self._file.flush()
         return offset, self._file.tell() - offset
+
+
+CDXJ_INDEX = "index.cdxj"
+
+
+def warc_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob(f"*{WARC_SUFFIX}"))
+
+
+def write_cdxj_index(directory: Path) -> Path:
+    """(Re)write `index.cdxj` beside the WARC files: one sorted CDXJ line per capture."""
+    from cdxj_indexer.main import write_cdx_index
+
+    target = directory / CDXJ_INDEX
+    partial = target.with_suffix(".cdxj.partial")
+    inputs = [str(path) for path in warc_files(directory)]
+    write_cdx_index(str(partial), inputs, {"sort": True, "dir_root": str(directory)})
+    partial.replace(target)
+    return target

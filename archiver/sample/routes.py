@@ -70,8 +70,23 @@ def _page(site: Site, status: int, body: str, content_type: str = HTML) -> Respo
     return Response(
         status,
         REASONS[status],
-        (("Date", format_datetime(site.now, usegmt=True)), ("Content-Type", content_type)),
+        (
+            ("Date", format_datetime(site.now, usegmt=True)),
+            ("Content-Type", content_type),
+            *_session_cookies(site),
+        ),
         body.encode("utf-8"),
+    )
+
+
+def _session_cookies(site: Site) -> tuple[tuple[str, str], ...]:
+    """LiveJournal sets several cookies on every page: repeated Set-Cookie headers."""
+    expires = format_datetime(site.now.replace(year=site.now.year + 1), usegmt=True)
+    scope = f"domain=.livejournal.com; path=/; expires={expires}"
+    stamp = int(site.now.timestamp())
+    return (
+        ("Set-Cookie", f"ljuniq=sample{stamp}:0; {scope}"),
+        ("Set-Cookie", f"langpref=en/{stamp}; {scope}"),
     )
 
 

@@ -13,7 +13,9 @@ from twisted.python.failure import Failure
 
 from archiver import urls
 from archiver.crawlplan import CrawlPlan, FollowDecision
+from archiver.extensions import CAPTURE_META_KEY
 from archiver.items import (
+    Captured,
     CommentPolicyItem,
     ErrorItem,
     JournalItem,
@@ -98,6 +100,7 @@ class JournalSpider(scrapy.Spider):
                 yield from self._on_item(item, journal, response)
 
     def _on_item(self, item: Any, journal: str, response: Response) -> Iterator[Any]:
+        capture_id = response.meta.get(CAPTURE_META_KEY)
         if isinstance(item, JournalItem) and item.username == journal:
             self.plan.journal_seen(journal, item.status)
         if isinstance(item, PostItem):
@@ -106,7 +109,7 @@ class JournalSpider(scrapy.Spider):
                 # Journal styles (S2) show no reply form: the site-scheme page has the policy.
                 self.plan.mark_policy_requested(journal)
                 yield self._request(item.url + "?format=light", journal, light_only=True)
-        yield item
+        yield Captured(item, capture_id)
 
     def _on_redirect(self, response: Response, journal: str) -> Iterator[Any]:
         location = response.urljoin(_header(response, "Location") or "")

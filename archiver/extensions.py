@@ -1,0 +1,87 @@
+"""Thin: opens the crawl's ArchiveSession and writes every downloaded exchange to the WARC.
+
+`response_downloaded` fires before any downloader middleware has decompressed or otherwise
+changed the response, for every response including robots.txt, redirects, retried 5xx and
+4xx pages; the bytes come from the wire capture that `archiver.wire` put in `request.meta`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from archiver.session import ArchiveSession
+from archiver.warc import Exchange
+from archiver.wire import WIRE_META_KEY, WireCapture
+
+CAPTURE_META_KEY = "archiver_capture_id"
+logger = logging.getLogger(__name__)
+
+_sessions: WeakKeyDictionary[Crawler, ArchiveSession] = WeakKeyDictionary()
+
+
+def session_for(crawler: Crawler) -> ArchiveSession:
+    """The crawl's open session, created on first use (by the pipeline, when the spider opens)."""
+    session = _sessions.get(crawler)
+    if session is None:
+        session = _open_session(crawler)
+        _sessions[crawler] = session
+    return session
+
+
+def close_session(crawler: Crawler) -> None:
+    session = _sessions.pop(crawler, None)
+    if session is not None:
+        session.close()
+
+
+def _open_session(crawler: Crawler) -> ArchiveSession:
+    settings = crawler.settings
+    plan = getattr(crawler.spider, "plan", None)
+    journals = list(getattr(plan, "journals", []))
+    return ArchiveSession(
+        Path(settings.get("ARCHIVER_OUTPUT") or "output"),
+        journals,
+        {
+            "http-header-user-agent": str(settings.get("USER_AGENT")),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "operator-contact": str(settings.get("ARCHIVER_CONTACT_URL")),
+        },
+        warc_prefix=settings.get("ARCHIVER_WARC_PREFIX") or "archiver",
+        max_file_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES"),
+    )
+
+
+class WarcExtension:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcExtension:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.response_downloaded, signal=signals.response_downloaded)
+        return extension
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        wire = request.meta.get(WIRE_META_KEY)
+        if not isinstance(wire, WireCapture):
+            logger.error("no wire capture for %s: it is not in the WARC", request.url)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("archiver/warc/missing")
+            return
+        exchange = Exchange(
+            url=request.url,
+            request=bytes(wire.sent),
+            response=bytes(wire.received),
+            fetched_at=datetime.now(UTC),
+            ip_address=str(response.ip_address) if response.ip_address else None,
+        )
+        request.meta[CAPTURE_META_KEY] = session_for(self.crawler).record_exchange(exchange)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("archiver/warc/records")
