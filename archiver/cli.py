@@ -182,14 +182,24 @@ DEMO_SETTINGS = {
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The URL the page was fetched from.")
 @click.option("--status", default=200, show_default=True)
-@click.option("--captured-at", default=None, help="ISO date of the capture (default: now).")
+@click.option(
+    "--captured-at",
+    default=None,
+    help="ISO date of the capture (default: the page's own server_time, else now).",
+)
 def parse(file: Path, url: str, status: int, captured_at: str | None) -> None:
     """Print what a saved page parses to, as JSON lines."""
     from archiver.parse import ParseError, parse_page
+    from archiver.parse.site_json import server_time
 
-    when = datetime.fromisoformat(captured_at) if captured_at else datetime.now(UTC)
+    body = file.read_bytes()
+    when = (
+        datetime.fromisoformat(captured_at)
+        if captured_at
+        else server_time(body.decode("utf-8", "replace")) or datetime.now(UTC)
+    )
     try:
-        items = parse_page(url, file.read_bytes(), status=status, captured_at=when)
+        items = parse_page(url, body, status=status, captured_at=when)
     except ParseError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(exitcodes.FAILED)

@@ -83,6 +83,8 @@ class StorePipeline:
         elif isinstance(item, ErrorItem):
             store.record_error(self.db, self.run_id, item.url, item.kind, item.message, now)
             self.counts["errors"] += 1
+            if item.kind == "rate-limited":
+                self.counts["rate_limited_errors"] += 1
 
     def close_spider(self, spider: Spider | None = None) -> None:
         now = _now()
@@ -90,15 +92,12 @@ class StorePipeline:
             store.save_recent_posts(self.db, items, now, capture_id=capture_id)
         stats = self.crawler.stats
         requests = int(stats.get_value("downloader/request_count", 0)) if stats else 0
-        rate_limited = (
-            int(stats.get_value("downloader/response_status_count/429", 0)) if stats else 0
-        )
         plan = self._plan(spider)
         outcome = CrawlOutcome.decide(
             journals=plan.journals,
             statuses=plan.statuses,
             errors=self.counts["errors"],
-            gave_up_rate_limited=self.counts["errors"] > 0 and rate_limited > 0,
+            gave_up_rate_limited=self.counts["rate_limited_errors"] > 0,
         )
         if stats is not None:
             stats.set_value("archiver/exit_code", outcome.exit_code)

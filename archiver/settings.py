@@ -1,7 +1,5 @@
 """Scrapy settings: only what differs from Scrapy's defaults. Our own settings are ARCHIVER_*."""
 
-from archiver import __version__
-
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.spiders"]
 NEWSPIDER_MODULE = "archiver.spiders"
@@ -12,10 +10,9 @@ ARCHIVER_OUTPUT = "output"
 # An HTTP proxy every request goes through, e.g. the bundled sample server:
 # `-s ARCHIVER_PROXY=http://127.0.0.1:8765`. Empty means: talk to LiveJournal directly.
 ARCHIVER_PROXY = ""
-# Shown to LiveJournal's operators in the User-Agent so they can reach whoever runs the crawl.
+# Shown to LiveJournal's operators in the User-Agent, `archiver/VERSION (+ARCHIVER_CONTACT_URL)`,
+# so they can reach whoever runs the crawl. `-s USER_AGENT=...` replaces the whole string.
 ARCHIVER_CONTACT_URL = "https://github.com/archiver-lj/archiver"
-
-USER_AGENT = f"archiver/{__version__} (+{ARCHIVER_CONTACT_URL})"
 
 # Polite by default.
 ROBOTSTXT_OBEY = True

@@ -15,6 +15,7 @@ import pytest
 
 from archiver import exitcodes
 from archiver.sample.content import build_site, iter_manifest
+from archiver.sample.faults import FaultOptions
 from archiver.sample.server import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,24 +137,48 @@ def test_seed_facts_are_data(bulk_crawl: Crawl) -> None:
     ]
 
 
+# Bookkeeping that a second crawl moves on by design: when a row was seen and which capture.
+VOLATILE = frozenset({"first_seen", "last_seen", "seen_at", "last_changed", "capture_id", "id"})
+COMPARED_TABLES = (
+    "journals",
+    "posts",
+    "tags",
+    "post_tags",
+    "post_versions",
+    "comments",
+    "recent_post_snapshots",
+    "recent_posts",
+    "comment_policies",
+    "locked_posts",
+)
+
+
+def table_contents(db: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
+    rows = db.execute(f"select * from {table}").fetchall()
+    if not rows:
+        return []
+    keep = [k for k in rows[0].keys() if k not in VOLATILE and not k.endswith("_id")]
+    return sorted(tuple(row[k] for k in keep) for row in rows)
+
+
 def test_crawl_twice_gives_the_same_rows(tmp_path: Path) -> None:
-    first = crawl(["zloy_odessit", "tea_club"], tmp_path)
+    journals = ["zloy_odessit", "tea_club", "kelijah"]
+    first = crawl(journals, tmp_path)
     assert first.returncode == exitcodes.OK, first.stderr[-3000:]
-    tables = ("posts", "tags", "post_tags", "recent_posts", "comment_policies", "journals")
-    before = {t: first.db().execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
-    second = crawl(["zloy_odessit", "tea_club"], tmp_path)
+    before = {t: table_contents(first.db(), t) for t in COMPARED_TABLES}
+    second = crawl(journals, tmp_path)
     assert second.returncode == exitcodes.OK, second.stderr[-3000:]
-    after = {t: second.db().execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
-    assert after == before
-    assert before["posts"] == len(
+    after = {t: table_contents(second.db(), t) for t in COMPARED_TABLES}
+    for table in COMPARED_TABLES:
+        assert after[table] == before[table], table
+    assert len(before["posts"]) == len(
         [
             r
             for r in first.manifest
-            if r["type"] == "post"
-            and r["journal"] in ("zloy_odessit", "tea_club")
-            and r["security"] == "public"
+            if r["type"] == "post" and r["journal"] in journals and r["security"] == "public"
         ]
     )
+    assert len(before["comment_policies"]) == len(journals)
     runs = second.db().execute("select outcome, exit_code from crawl_runs").fetchall()
     assert [tuple(r) for r in runs] == [("success", 0), ("success", 0)]
 
@@ -235,3 +260,96 @@ def test_parse_command_prints_json_lines(tmp_path: Path) -> None:
     assert (post["ditemid"], post["tags"]) == (266579, ["github", "nlp"])
     policy = next(r for r in records if r["type"] == "comment_policy")
     assert policy["anonymous_allowed"] is False
+
+
+def test_parse_command_dates_the_widget_by_the_page_it_reads(tmp_path: Path) -> None:
+    """Without --captured-at, a year-less widget date takes its year from the page's server_time."""
+    from archiver.sample import routes
+
+    site = build_site(0, 60)
+    seed = next(p for p in site.journals["zloy_odessit"].posts if p.title == "Afghan Trap 2.0")
+    url = seed.url + "?format=light"
+    page = tmp_path / "seed.html"
+    page.write_bytes(routes.respond(site, routes.Request("GET", url)).body)
+    done = run_archiver("parse", str(page), "--url", url)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    promoted = next(r for r in records if r["type"] == "recent_post" and r["promoted"])
+    assert (promoted["date_text"], promoted["date"]) == (
+        "Вересень 30, 19:05",
+        "2021-09-30T19:05:00",
+    )
+
+
+def test_readme_scrapy_command_crawls_the_sample_journal(tmp_path: Path) -> None:
+    """The README's `scrapy crawl journal -a journal=NAME -s ARCHIVER_PROXY=...`, run as written."""
+    readme = (ROOT / "README.md").read_text()
+    assert "scrapy crawl journal -a journal=zloy_odessit -s ARCHIVER_PROXY=" in readme
+    site = build_site(0, 60)
+    with running_server(site=site) as server:
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "scrapy"),
+                "crawl",
+                "journal",
+                "-a",
+                "journal=zloy_odessit",
+                "-s",
+                f"ARCHIVER_PROXY={server.proxy_url}",
+                "-s",
+                f"ARCHIVER_OUTPUT={tmp_path}",
+                *FAST,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=600,
+        )
+    assert done.returncode == exitcodes.OK, done.stderr[-3000:]
+    public = [
+        r
+        for r in iter_manifest(site)
+        if r["type"] == "post" and r["journal"] == "zloy_odessit" and r["security"] == "public"
+    ]
+    db = sqlite3.connect(tmp_path / "archive.db")
+    assert db.execute("select count(*) from posts").fetchone()[0] == len(public)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [([], "name a journal"), (["-a", "journal=no such/name"], "not a LiveJournal username")],
+)
+def test_scrapy_crawl_with_bad_arguments_exits_2(arguments: list[str], message: str) -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "scrapy"), "crawl", "journal", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == exitcodes.BAD_ARGUMENTS
+    assert message in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_rate_limited_crawl_exits_with_its_own_code(tmp_path: Path) -> None:
+    faults = FaultOptions(throttle_requests=100_000, retry_after=0)
+    with running_server(site=build_site(0, 60), faults=faults) as server:
+        done = run_archiver(
+            "crawl",
+            "zloy_odessit",
+            "--output",
+            str(tmp_path),
+            "--proxy",
+            server.proxy_url,
+            "-s",
+            "RETRY_TIMES=1",
+            *FAST,
+        )
+    assert done.returncode == exitcodes.RATE_LIMITED, done.stdout + done.stderr[-2000:]
+    assert "429" in done.stdout
+    db = sqlite3.connect(tmp_path / "archive.db")
+    kinds = {row[0] for row in db.execute("select kind from errors")}
+    assert kinds == {"rate-limited"}
+    status = db.execute("select status from journals where username = 'zloy_odessit'").fetchone()
+    assert status is None or status[0] != "unreachable"

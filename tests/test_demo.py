@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -34,3 +35,12 @@ def test_make_demo_archives_the_sample_journals(tmp_path: Path) -> None:
     posts = db.execute("select count(*) from posts").fetchone()[0]
     assert f"posts:           {posts}" in out
     assert posts > 150
+    # The command the demo prints to explore the archive works as printed.
+    explore = next(line for line in out.splitlines() if line.startswith("Explore it: "))
+    datasette, database = explore.removeprefix("Explore it: ").split()
+    inspected = subprocess.run(
+        [datasette, "inspect", database], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert inspected.returncode == 0, inspected.stderr
+    tables = json.loads(inspected.stdout)["archive"]["tables"]
+    assert tables["posts"]["count"] == posts

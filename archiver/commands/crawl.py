@@ -8,12 +8,18 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from archiver import exitcodes
+from archiver.spiders.journal import JournalSpider, journal_names
 
 
 class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("name one spider: scrapy crawl journal -a journal=NAME")
+        if args[0] == JournalSpider.name:
+            try:
+                journal_names(opts.spargs.get("journal", ""), opts.spargs.get("journals", ""))
+            except ValueError as error:
+                raise UsageError(str(error)) from None
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 _ASSIGNMENT = re.compile(r"(?<![\w.])Site\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=\s*(?=[\[{\"\d-])")
@@ -89,6 +90,14 @@ def extract(scripts: Iterable[str]) -> SiteData:
 def extract_from_html(text: str) -> SiteData:
     """The same from raw page text, without an HTML parser."""
     return extract(match.group(1) for match in _SCRIPT.finditer(text) if "Site" in match.group(1))
+
+
+def server_time(text: str) -> datetime | None:
+    """When the page was served, from its `server_time` (Unix seconds), if it carries one."""
+    value = extract_from_html(text).p.get("server_time")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    return None
 
 
 def _decode_at(script: str, start: int) -> Any:

@@ -427,7 +427,7 @@ def _kelijah() -> Journal:
         title="Компьютерная лингвистика",
         language="en",
         style="s2",
-        policy=CommentPolicy(anonymous_allowed=False, screening="all", ip_recorded=False),
+        policy=CommentPolicy(anonymous_allowed=False, screening="anonymous", ip_recorded=False),
         posts=(*before, *real, *after),
         verbatim={
             266579: "kelijah-266579-schemius.html",

@@ -9,9 +9,10 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from archiver import urls
+from archiver import __version__, urls
 from archiver.crawlplan import CrawlPlan, FollowDecision
 from archiver.extensions import CAPTURE_META_KEY
 from archiver.items import (
@@ -31,20 +32,35 @@ ADULT_COOKIES: dict[str | bytes, str | bytes | bool | float | int] = {
     "adult_concepts": "1",
 }
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
+RATE_LIMIT_STATUSES = frozenset({429, 503})
+REDIRECT_STATUSES = [301, 302, 303, 307, 308]
+
+
+def journal_names(journal: str = "", journals: str = "") -> list[str]:
+    """The usernames of `-a journal=NAME` and `-a journals=A,B`; ValueError names what is wrong."""
+    names = [n.strip().lower() for n in (journal + "," + journals).split(",") if n.strip()]
+    if not names:
+        raise ValueError("name a journal: scrapy crawl journal -a journal=NAME")
+    bad = [n for n in names if not urls.is_valid_username(n)]
+    if bad:
+        raise ValueError(f"not a LiveJournal username: {', '.join(bad)}")
+    return names
 
 
 class JournalSpider(scrapy.Spider):
     name = "journal"
 
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # Built here, not in settings.py, so that `-s ARCHIVER_CONTACT_URL=...` reaches it; an
+        # explicit `-s USER_AGENT=...` (a higher priority) still wins.
+        contact = settings.get("ARCHIVER_CONTACT_URL")
+        settings.set("USER_AGENT", f"archiver/{__version__} (+{contact})", priority="spider")
+
     def __init__(self, journal: str = "", journals: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        names = [n.strip().lower() for n in (journal + "," + journals).split(",") if n.strip()]
-        if not names:
-            raise ValueError("name a journal: scrapy crawl journal -a journal=NAME")
-        bad = [n for n in names if not urls.is_valid_username(n)]
-        if bad:
-            raise ValueError(f"not a LiveJournal username: {', '.join(bad)}")
-        self.plan = CrawlPlan(names)
+        self.plan = CrawlPlan(journal_names(journal, journals))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests():
@@ -52,15 +68,21 @@ class JournalSpider(scrapy.Spider):
 
     def start_requests(self) -> Iterator[scrapy.Request]:
         for name in self.plan.journals:
-            yield self._request(urls.index_url(name), name, first=True)
+            yield self._request(urls.index_url(name), name)
             yield self._request(urls.rss_url(name), name)
             yield self._request(urls.atom_url(name), name)
 
-    def _request(self, url: str, journal: str, first: bool = False, **meta: Any) -> scrapy.Request:
-        meta = {"journal": journal, **meta}
-        if first:
-            # See a rename (301 to another journal) instead of silently following it.
-            meta.update(dont_redirect=True, handle_httpstatus_list=[301, 302, 403, 404, 410, 451])
+    def _request(self, url: str, journal: str, **meta: Any) -> scrapy.Request:
+        # Redirects come back to the spider, which follows them only inside the journal.
+        meta = {
+            "journal": journal,
+            "dont_redirect": True,
+            "handle_httpstatus_list": [
+                *REDIRECT_STATUSES,
+                *self.settings.getlist("HTTPERROR_ALLOWED_CODES"),
+            ],
+            **meta,
+        }
         return scrapy.Request(
             url,
             callback=self.on_page,
@@ -74,7 +96,7 @@ class JournalSpider(scrapy.Spider):
 
     def on_page(self, response: Response) -> Iterator[Any]:
         journal: str = response.meta["journal"]
-        if response.status in (301, 302):
+        if response.status in REDIRECT_STATUSES:
             yield from self._on_redirect(response, journal)
             return
         try:
@@ -114,21 +136,35 @@ class JournalSpider(scrapy.Spider):
     def _on_redirect(self, response: Response, journal: str) -> Iterator[Any]:
         location = response.urljoin(_header(response, "Location") or "")
         target = urls.classify(location).journal
-        if target and target != journal:
-            yield JournalItem(
-                username=journal,
-                url=urls.journal_root(journal),
-                status="renamed",
-                renamed_to=target,
-                status_text=f"{journal} was renamed to {target}",
-            )
-            self.plan.journal_seen(journal, "renamed")
-            self.plan.add_journal(target)
-            yield self._request(urls.index_url(target), target, first=True)
-            yield self._request(urls.rss_url(target), target)
-            yield self._request(urls.atom_url(target), target)
-        else:
+        if target and target != journal and urls.is_valid_username(target):
+            # LiveJournal sends a journal's URLs to another journal only when it was renamed.
+            yield from self._on_rename(journal, target)
+            return
+        decision = self.plan.decide(location.split("#", 1)[0], journal)
+        if decision is FollowDecision.FETCH:
             yield self._request(location, journal)
+        elif decision is FollowDecision.OUTSIDE:
+            yield ErrorItem(
+                url=response.url,
+                kind="redirect",
+                message=f"HTTP {response.status} to {location}, outside the journal: not followed",
+            )
+
+    def _on_rename(self, journal: str, target: str) -> Iterator[Any]:
+        if self.plan.statuses.get(journal) == "renamed":
+            return
+        yield JournalItem(
+            username=journal,
+            url=urls.journal_root(journal),
+            status="renamed",
+            renamed_to=target,
+            status_text=f"{journal} was renamed to {target}",
+        )
+        self.plan.journal_seen(journal, "renamed")
+        self.plan.add_journal(target)
+        yield self._request(urls.index_url(target), target)
+        yield self._request(urls.rss_url(target), target)
+        yield self._request(urls.atom_url(target), target)
 
     def _follow(self, links: PageLinks, journal: str) -> Iterable[scrapy.Request]:
         for url in (*links.listing_urls, *links.post_urls):
@@ -146,7 +182,11 @@ class JournalSpider(scrapy.Spider):
         kind = "http" if response is not None else "network"
         if response is not None:
             message = f"HTTP {response.status} after retries"
+            if response.status in RATE_LIMIT_STATUSES:
+                kind = "rate-limited"
         yield ErrorItem(url=url, kind=kind, message=message)
+        if kind == "rate-limited":
+            return  # LiveJournal is busy, not the journal gone: its status stays as it was
         if journal and url.rstrip("/") == urls.journal_root(journal).rstrip("/"):
             self.plan.journal_seen(journal, "unreachable")
             yield JournalItem(
