@@ -1,9 +1,11 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+REPLAY := .venv-replay
+REPLAY_STAMP := $(REPLAY)/.installed
 OUTPUT ?= output
 
-.PHONY: demo test lint install clean bench-server
+.PHONY: demo test lint install replay-tools clean bench-server
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -13,10 +15,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(REPLAY_STAMP): tools/replay-requirements.txt
+	test -x $(REPLAY)/bin/python || python3 -m venv $(REPLAY)
+	$(REPLAY)/bin/python -m pip install -q --upgrade pip
+	$(REPLAY)/bin/python -m pip install -q -r tools/replay-requirements.txt
+	touch $(REPLAY_STAMP)
+
+# pywb and py-wacz, for replaying and validating archives (and for the tests).
+replay-tools: $(REPLAY_STAMP)
+
 demo: $(STAMP)
 	$(VENV)/bin/archiver demo --output $(OUTPUT)
 
-test: $(STAMP)
+test: $(STAMP) $(REPLAY_STAMP)
 	$(VENV)/bin/ruff check archiver tests
 	$(VENV)/bin/ruff format --check archiver tests
 	$(VENV)/bin/mypy archiver
@@ -31,4 +42,4 @@ bench-server: $(STAMP)
 	$(PY) benchmarks/sample_server_load.py
 
 clean:
-	rm -rf $(VENV) output/archive.db output/warc
+	rm -rf $(VENV) $(REPLAY) output/archive.db output/warc

@@ -208,5 +208,19 @@ def parse(file: Path, url: str, status: int, captured_at: str | None) -> None:
         click.echo(json.dumps(record, ensure_ascii=False, default=list))
 
 
+@main.command()
+@click.argument("output", default="output", type=click.Path(path_type=Path, file_okay=False))
+def verify(output: Path) -> None:
+    """Check every WARC record (structure, digests) and every captures row against its record."""
+    from archiver.verify import verify_output
+
+    if not output.is_dir():
+        raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")
+    report = verify_output(output)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(exitcodes.OK if report.ok else exitcodes.VERIFY_FAILED)
+
+
 if __name__ == "__main__":
     main()

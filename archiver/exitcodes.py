@@ -7,6 +7,7 @@ PARTIAL = 3  # some pages could not be fetched or parsed; everything else was ar
 JOURNAL_UNAVAILABLE = 4  # a journal is deleted, purged, suspended, blocked or unreachable
 RATE_LIMITED = 5  # LiveJournal kept answering 429 or 503
 LOCK_HELD = 6  # another run holds the output's lock
+VERIFY_FAILED = 7  # `archiver verify` found an incomplete record, a bad digest or a wrong row
 
 MEANINGS = {
     OK: "success",
@@ -16,4 +17,5 @@ MEANINGS = {
     JOURNAL_UNAVAILABLE: "journal unavailable",
     RATE_LIMITED: "rate-limited",
     LOCK_HELD: "lock held by another run",
+    VERIFY_FAILED: "verify found problems",
 }

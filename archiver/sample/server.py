@@ -35,10 +35,14 @@ class ServerStats:
 
 
 class SampleServer:
-    def __init__(self, site: Site, faults: FaultOptions | None = None) -> None:
+    def __init__(
+        self, site: Site, faults: FaultOptions | None = None, keep_sent: bool = False
+    ) -> None:
         self.site = site
         self.faults = faults or FaultOptions()
         self.stats = ServerStats()
+        # With keep_sent, every response's bytes as written, by URL: tests compare archives to it.
+        self.sent: dict[str, list[bytes]] | None = {} if keep_sent else None
         self._tls: ssl.SSLContext | None = None
         self._cache: OrderedDict[tuple[str, bool], routes.Response] = OrderedDict()
         self._server: asyncio.Server | None = None
@@ -113,14 +117,19 @@ class SampleServer:
             return False
         response = self._fault_response(fault) or self._response(request)
         if response.raw is not None:
-            writer.write(response.raw)
+            self._send(writer, request.url, response.raw)
             await writer.drain()
             return False
         closing = _wants_close(request, version) or fault == "truncate"
         wire = encode_response(response, request, self.faults, closing, fault == "truncate")
-        writer.write(wire)
+        self._send(writer, request.url, wire)
         await writer.drain()
         return not closing
+
+    def _send(self, writer: asyncio.StreamWriter, url: str, wire: bytes) -> None:
+        if self.sent is not None:
+            self.sent.setdefault(url, []).append(wire)
+        writer.write(wire)
 
     def _fault_response(self, fault: str | None) -> routes.Response | None:
         if fault == "throttle":
@@ -253,9 +262,10 @@ def running_server(
     faults: FaultOptions | None = None,
     port: int = 0,
     site: Site | None = None,
+    keep_sent: bool = False,
 ) -> Iterator[RunningServer]:
     site = site or (build_site(revision) if posts is None else build_site(revision, posts))
-    server = SampleServer(site, faults)
+    server = SampleServer(site, faults, keep_sent)
     loop = asyncio.new_event_loop()
     started = threading.Event()
     holder: dict[str, int] = {}

@@ -1,0 +1,173 @@
+"""`archiver verify`: are the WARC files whole, their digests right, and every capture row true?
+
+Each WARC file is walked gzip member by member (one record per member), so a record that a
+killed crawl left half-written is found exactly, not read as a short record. Every complete
+record is read with warcio, which checks its block and payload digests. Then every `captures`
+row must point at a record with its record id, URL and payload digest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.session import DATABASE_FILE, WARC_DIRECTORY
+from archiver.warc import warc_files
+
+READ_SIZE = 1 << 20
+
+
+@dataclass(frozen=True)
+class Member:
+    start: int
+    end: int
+    complete: bool
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    warc_file: str
+    offset: int
+    record_type: str
+    record_id: str
+    url: str | None
+    payload_digest: str | None
+
+
+@dataclass
+class VerifyReport:
+    files: int = 0
+    records: Counter[str] = field(default_factory=Counter)
+    captures_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.records.items())) or "none"
+        lines = [
+            f"WARC files: {self.files}",
+            f"records:    {sum(self.records.values())} ({kinds})",
+            f"captures:   {self.captures_checked} rows checked against their records",
+        ]
+        if self.problems:
+            lines.append(f"PROBLEMS:   {len(self.problems)}")
+            lines += [f"  {problem}" for problem in self.problems]
+        else:
+            lines.append("OK: every record is complete and its digests match")
+        return lines
+
+
+def gzip_members(path: Path) -> Iterator[Member]:
+    """The gzip members of a file in order; the last is incomplete if the file ends inside it."""
+    with open(path, "rb") as stream:
+        start = consumed = 0
+        inflater = zlib.decompressobj(wbits=31)
+        pending = b""
+        while True:
+            block = pending or stream.read(READ_SIZE)
+            pending = b""
+            if not block:
+                break
+            inflater.decompress(block)
+            consumed += len(block) - len(inflater.unused_data)
+            if inflater.eof:
+                yield Member(start, consumed, True)
+                pending = inflater.unused_data
+                start = consumed
+                inflater = zlib.decompressobj(wbits=31)
+        if consumed > start:
+            yield Member(start, consumed, False)
+
+
+def read_record(path: Path, offset: int) -> tuple[RecordFacts, list[str]]:
+    """The record at `offset`, read whole with warcio's digest checks; and its digest problems."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream, check_digests=True)))
+        content = record.content_stream()
+        while content.read(READ_SIZE):
+            pass
+        headers = record.rec_headers
+        facts = RecordFacts(
+            warc_file=path.name,
+            offset=offset,
+            record_type=record.rec_type,
+            record_id=headers.get_header("WARC-Record-ID"),
+            url=headers.get_header("WARC-Target-URI"),
+            payload_digest=headers.get_header("WARC-Payload-Digest"),
+        )
+        problems = (
+            list(record.digest_checker.problems) if record.digest_checker.passed is False else []
+        )
+    return facts, problems
+
+
+def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
+    """Check one WARC file; return its complete records by offset."""
+    records: dict[int, RecordFacts] = {}
+    try:
+        for member in gzip_members(path):
+            if not member.complete:
+                report.problems.append(
+                    f"{path.name}: incomplete record at offset {member.start} "
+                    f"({member.end - member.start} bytes to the end of the file): the crawl "
+                    "stopped while writing it; every record before it is readable"
+                )
+                break
+            facts, problems = read_record(path, member.start)
+            records[member.start] = facts
+            report.records[facts.record_type] += 1
+            report.problems += [f"{path.name} @{member.start}: {p}" for p in problems]
+    except (zlib.error, ValueError, StopIteration) as error:
+        report.problems.append(f"{path.name}: unreadable after the records above: {error}")
+    return records
+
+
+def check_captures(
+    db: sqlite3.Connection, records: dict[tuple[str, int], RecordFacts], report: VerifyReport
+) -> None:
+    rows = db.execute(
+        "SELECT id, url, warc_file, warc_offset, record_id, payload_digest FROM captures"
+    ).fetchall()
+    for capture_id, url, warc_file, offset, record_id, digest in rows:
+        report.captures_checked += 1
+        where = f"captures row {capture_id} ({url})"
+        facts = records.get((warc_file, offset))
+        if facts is None:
+            report.problems.append(f"{where}: no complete record at {warc_file} @{offset}")
+            continue
+        for name, ours, theirs in (
+            ("record id", record_id, facts.record_id),
+            ("URL", url, facts.url),
+            ("payload digest", digest, facts.payload_digest),
+        ):
+            if ours != theirs:
+                report.problems.append(f"{where}: {name} {ours!r} but the record has {theirs!r}")
+
+
+def verify_output(output: Path) -> VerifyReport:
+    report = VerifyReport()
+    records: dict[tuple[str, int], RecordFacts] = {}
+    for path in warc_files(output / WARC_DIRECTORY):
+        report.files += 1
+        for offset, facts in check_file(path, report).items():
+            records[(path.name, offset)] = facts
+    database = output / DATABASE_FILE
+    if database.exists():
+        db = sqlite3.connect(database)
+        try:
+            check_captures(db, records, report)
+        finally:
+            db.close()
+    else:
+        report.problems.append(f"{database}: no such database")
+    return report

@@ -1,0 +1,304 @@
+"""WACZ 1.1.1 packaging of an output directory: its WARC files, a CDXJ index, a page list from
+the database, and the datapackage manifests (no Scrapy).
+
+Spec: https://specs.webrecorder.net/wacz/1.1.1/. The ZIP holds
+
+    archive/<name>.warc.gz      the WARC files, stored (they are gzip already)
+    indexes/index.cdx           CDXJ, regenerated from exactly those files; `filename` names
+                                the file inside archive/, as ReplayWeb.page and pywb expect
+    pages/pages.jsonl           every archived post and journal front page
+    datapackage.json            name, path, sha256 and size of each file above
+    datapackage-digest.json     sha256 of datapackage.json
+
+For a pinned `created` the file is byte-identical from the same inputs: entries come in a
+fixed order, all dated `created`, with fixed permissions. The index is built before the WARC
+files are copied, so a WARC that grows meanwhile only adds bytes the index does not point to.
+
+The index is named `index.cdx`, not `index.cdxj`: ReplayWeb.page (wabac.js) loads either, but
+pywb's `wb-manager add --unpack-wacz` only picks up `*.cdx` and `*.cdx.gz`, and without an
+index it adds nothing at all, not even the WARC files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import IO, Any
+
+from archiver import __version__
+from archiver.session import DATABASE_FILE, WARC_DIRECTORY
+from archiver.warc import CDXJ_INDEX, warc_files
+
+WACZ_VERSION = "1.1.1"
+WACZ_FILE = "archive.wacz"
+ARCHIVE_DIR = "archive"
+INDEX_PATH = "indexes/index.cdx"  # CDXJ lines; see the module docstring for the name
+PAGES_PATH = "pages/pages.jsonl"
+DATAPACKAGE = "datapackage.json"
+DATAPACKAGE_DIGEST = "datapackage-digest.json"
+PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
+CHUNK = 1 << 20
+FILE_MODE = 0o100644  # a regular file, rw-r--r--
+UNIX = 3  # ZIP "version made by" host system
+TITLE_JOURNALS = 3  # name the journals in the title up to this many
+
+
+class WaczError(Exception):
+    """The output directory cannot be packaged."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One line of pages.jsonl."""
+
+    id: str
+    url: str
+    ts: str  # RFC 3339, to the second, like the CDXJ timestamps
+    title: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One file of the package, as datapackage.json lists it."""
+
+    name: str
+    path: str
+    hash: str
+    bytes: int
+
+
+def write_wacz(
+    output: Path,
+    target: Path | None = None,
+    *,
+    created: datetime | None = None,
+    title: str | None = None,
+) -> Path:
+    """Package OUTPUT's WARC files and page list into `target` (default OUTPUT/archive.wacz)."""
+    warcs = warc_files(output / WARC_DIRECTORY)
+    database = output / DATABASE_FILE
+    if not warcs:
+        raise WaczError(f"no WARC files in {output / WARC_DIRECTORY}")
+    if not database.is_file():
+        raise WaczError(f"no database at {database}")
+    target = target if target is not None else output / WACZ_FILE
+    moment = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    with _connect(database) as db:
+        pages = read_pages(db)
+        journals = journal_names(db)
+    metadata = {
+        "title": title or default_title(journals),
+        "description": describe(journals, pages),
+        "created": rfc3339(moment),
+        "software": f"archiver {__version__}",
+    }
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with TemporaryDirectory() as scratch:
+            index = write_index(warcs, Path(scratch) / CDXJ_INDEX)
+            write_zip(partial, warcs, index, pages_jsonl(pages), metadata, moment)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def write_zip(
+    target: Path,
+    warcs: Sequence[Path],
+    index: Path,
+    pages: bytes,
+    metadata: dict[str, str],
+    moment: datetime,
+) -> None:
+    """The entries in their fixed order; datapackage.json last but one, listing the others."""
+    with zipfile.ZipFile(target, "w", allowZip64=True) as archive:
+        resources = [add_file(archive, f"{ARCHIVE_DIR}/{w.name}", w, moment) for w in warcs]
+        resources.append(add_file(archive, INDEX_PATH, index, moment, zipfile.ZIP_DEFLATED))
+        resources.append(add_bytes(archive, PAGES_PATH, pages, moment))
+        package = datapackage_json(resources, metadata)
+        add_bytes(archive, DATAPACKAGE, package, moment)
+        add_bytes(archive, DATAPACKAGE_DIGEST, digest_json(package), moment)
+
+
+# ------------------------------------------------------------ contents
+
+
+def write_index(warcs: Sequence[Path], target: Path) -> Path:
+    """A sorted CDXJ index of `warcs` whose `filename` fields are their bare names."""
+    from cdxj_indexer.main import write_cdx_index
+
+    try:
+        write_cdx_index(str(target), [str(warc) for warc in warcs], {"sort": True})
+    except Exception as error:  # warcio fails on a half-written record in many ways
+        folder = warcs[0].parent
+        raise WaczError(
+            f"cannot index the WARC files in {folder}: {error!r} "
+            f"(`archiver verify {folder.parent}` finds damaged records)"
+        ) from error
+    return target
+
+
+def read_pages(db: sqlite3.Connection) -> list[Page]:
+    """Each journal's front page, then its posts by ditemid, each at its capture's time."""
+    fronts = db.execute(
+        "SELECT j.username, c.url, c.fetched_at, j.title "
+        "FROM journals j JOIN captures c ON c.id = ("
+        "  SELECT max(id) FROM captures WHERE url = j.url"
+        ")"
+    ).fetchall()
+    posts = db.execute(
+        "SELECT p.journal, p.ditemid, c.url, c.fetched_at, p.title "
+        "FROM posts p JOIN captures c ON c.id = coalesce("
+        "  (SELECT id FROM captures WHERE id = p.capture_id),"
+        "  (SELECT max(id) FROM captures WHERE url = p.url)"
+        ")"
+    ).fetchall()
+    keyed = [
+        ((journal, -1), Page(f"journal:{journal}", url, to_second(at), title or journal))
+        for journal, url, at, title in fronts
+    ]
+    keyed += [
+        ((journal, ditemid), Page(f"post:{journal}/{ditemid}", url, to_second(at), title or url))
+        for journal, ditemid, url, at, title in posts
+    ]
+    return [page for _, page in sorted(keyed, key=lambda item: item[0])]
+
+
+def journal_names(db: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in db.execute("SELECT username FROM journals ORDER BY username")]
+
+
+def default_title(journals: Sequence[str]) -> str:
+    if not journals or len(journals) > TITLE_JOURNALS:
+        return f"LiveJournal archive of {len(journals)} journals"
+    return "LiveJournal archive: " + ", ".join(journals)
+
+
+def describe(journals: Sequence[str], pages: Sequence[Page]) -> str:
+    posts = sum(1 for page in pages if page.id.startswith("post:"))
+    return f"{posts} posts from {len(journals)} journals: {', '.join(journals)}."
+
+
+def pages_jsonl(pages: Iterable[Page]) -> bytes:
+    lines = [_json_line(PAGES_HEADER)]
+    lines += [_json_line({"id": p.id, "url": p.url, "ts": p.ts, "title": p.title}) for p in pages]
+    return "".join(lines).encode("utf-8")
+
+
+def datapackage_json(resources: Sequence[Resource], metadata: dict[str, str]) -> bytes:
+    package: dict[str, Any] = {
+        "profile": "data-package",
+        "wacz_version": WACZ_VERSION,
+        **metadata,
+        "resources": [
+            {"name": r.name, "path": r.path, "hash": r.hash, "bytes": r.bytes} for r in resources
+        ],
+    }
+    return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def digest_json(package: bytes) -> bytes:
+    digest = {"path": DATAPACKAGE, "hash": "sha256:" + hashlib.sha256(package).hexdigest()}
+    return (json.dumps(digest, indent=2) + "\n").encode("utf-8")
+
+
+def resource_name(path: str) -> str:
+    """The Frictionless name of a file: its lower-cased base name, in [-a-z0-9._/]."""
+    return re.sub(r"[^-a-z0-9._/]", "-", path.rsplit("/", 1)[-1].lower())
+
+
+# ------------------------------------------------------------ times
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_second(iso: str) -> str:
+    """A stored ISO 8601 time (a WARC-Date) as RFC 3339 in UTC, to the second."""
+    return rfc3339(datetime.fromisoformat(iso.replace("Z", "+00:00")))
+
+
+# ------------------------------------------------------------ zip
+
+
+def add_file(
+    archive: zipfile.ZipFile,
+    path: str,
+    source: Path,
+    moment: datetime,
+    compression: int = zipfile.ZIP_STORED,
+) -> Resource:
+    with source.open("rb") as stream:
+        return _add(archive, path, _chunks(stream), source.stat().st_size, moment, compression)
+
+
+def add_bytes(
+    archive: zipfile.ZipFile,
+    path: str,
+    data: bytes,
+    moment: datetime,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> Resource:
+    return _add(archive, path, [data], len(data), moment, compression)
+
+
+def _add(
+    archive: zipfile.ZipFile,
+    path: str,
+    chunks: Iterable[bytes],
+    size_hint: int,
+    moment: datetime,
+    compression: int,
+) -> Resource:
+    """Write one entry, hashing exactly the bytes that go into it."""
+    info = zip_entry(path, moment, compression)
+    info.file_size = size_hint  # zipfile decides on ZIP64 from it, before writing
+    digest = hashlib.sha256()
+    size = 0
+    with archive.open(info, "w") as sink:
+        for chunk in chunks:
+            digest.update(chunk)
+            sink.write(chunk)
+            size += len(chunk)
+    return Resource(resource_name(path), path, "sha256:" + digest.hexdigest(), size)
+
+
+def zip_entry(path: str, moment: datetime, compression: int) -> zipfile.ZipInfo:
+    """An entry whose header depends only on its path, `moment` and compression."""
+    stamp = moment.astimezone(UTC)
+    info = zipfile.ZipInfo(path, date_time=_dos_time(stamp))
+    info.compress_type = compression
+    info.create_system = UNIX
+    info.external_attr = FILE_MODE << 16
+    return info
+
+
+def _dos_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    year = min(max(moment.year, 1980), 2107)  # the years a ZIP header can hold
+    return (year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK):
+        yield chunk
+
+
+def _json_line(value: dict[str, str]) -> str:
+    return json.dumps(value, ensure_ascii=False) + "\n"
+
+
+def _connect(path: Path) -> closing[sqlite3.Connection]:
+    """A plain connection, only read from: one opened with mode=ro would leave the WAL
+    database's -wal and -shm files behind, since it may not remove them when it closes."""
+    return closing(sqlite3.connect(path))
