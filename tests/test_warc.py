@@ -1,0 +1,149 @@
+"""warc.py and verify.py on their own: records compared byte for byte, with pinned IDs and dates."""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.verify import VerifyReport, check_file, gzip_members
+from archiver.warc import Exchange, PriorCapture, WarcWriter, payload_digest, split_message
+
+URL = "https://zloy-odessit.livejournal.com/1234567.html?page=2"
+REQUEST = (
+    b"GET /1234567.html?page=2 HTTP/1.1\r\n"
+    b"User-Agent: archiver/0.1.0 (+https://you.example/)\r\n"
+    b"Cookie: adult_explicit=1\r\n"
+    b"Host: zloy-odessit.livejournal.com\r\n\r\n"
+)
+RESPONSE = (
+    b"HTTP/1.1 200 Fine Thanks\r\n"
+    b"Set-Cookie: ljuniq=a; path=/\r\n"
+    b"Set-Cookie: langpref=en; path=/\r\n"
+    b"Content-Type: text/html; charset=utf-8\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n"
+    b"5\r\nhello\r\n0\r\n\r\n"
+)
+FETCHED = datetime(2021, 10, 10, 12, 0, 0, 123456, tzinfo=UTC)
+
+
+def pinned_writer(directory: Path, max_file_bytes: int = 10**9) -> WarcWriter:
+    ids = (f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>" for n in itertools.count())
+    return WarcWriter(
+        directory,
+        {"journals": "zloy_odessit"},
+        new_id=lambda: next(ids),
+        now=lambda: datetime(2021, 10, 10, 12, 0, 0, tzinfo=UTC),
+        max_file_bytes=max_file_bytes,
+    )
+
+
+def members(path: Path) -> list[bytes]:
+    data = path.read_bytes()
+    return [zlib.decompress(data[m.start : m.end], wbits=31) for m in gzip_members(path)]
+
+
+def test_a_response_and_its_request_byte_for_byte(tmp_path: Path) -> None:
+    with pinned_writer(tmp_path) as writer:
+        stored = writer.write(Exchange(URL, REQUEST, RESPONSE, FETCHED, "127.0.0.1"))
+    (path,) = writer.files
+    assert path.name == "archiver-20211010120000000000-00000.warc.gz"
+    info, response, request = members(path)
+    assert info.startswith(b"WARC/1.1\r\nWARC-Type: warcinfo\r\n")
+    assert b"software: archiver/0.1.0 (warcio/1.8.1)\r\n" in info
+    assert response == (
+        b"WARC/1.1\r\n"
+        b"WARC-Type: response\r\n"
+        b"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+        b"WARC-Date: 2021-10-10T12:00:00.123456Z\r\n"
+        b"WARC-Payload-Digest: " + payload_digest(b"5\r\nhello\r\n0\r\n\r\n").encode() + b"\r\n"
+        b"WARC-IP-Address: 127.0.0.1\r\n"
+        b"WARC-Target-URI: " + URL.encode() + b"\r\n"
+        b"WARC-Block-Digest: " + payload_digest(RESPONSE).encode() + b"\r\n"
+        b"Content-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: " + str(len(RESPONSE)).encode() + b"\r\n\r\n" + RESPONSE + b"\r\n\r\n"
+    )
+    assert request.startswith(
+        b"WARC/1.1\r\n"
+        b"WARC-Type: request\r\n"
+        b"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000002>\r\n"
+        b"WARC-Date: 2021-10-10T12:00:00.123456Z\r\n"
+        b"WARC-Concurrent-To: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+    )
+    assert request.endswith(b"\r\n\r\n" + REQUEST + b"\r\n\r\n")
+    assert (stored.record_type, stored.status, stored.offset) == ("response", 200, len_of(path, 0))
+    assert stored.content_type == "text/html; charset=utf-8"
+
+
+def len_of(path: Path, index: int) -> int:
+    return list(gzip_members(path))[index].end
+
+
+def test_an_identical_payload_becomes_a_revisit(tmp_path: Path) -> None:
+    with pinned_writer(tmp_path) as writer:
+        first = writer.write(Exchange(URL, REQUEST, RESPONSE, FETCHED))
+        prior = PriorCapture(first.record_id, URL, first.fetched_at)
+        later = datetime(2021, 10, 17, 12, 0, tzinfo=UTC)
+        second = writer.write(Exchange(URL, REQUEST, RESPONSE, later), lambda url, digest: prior)
+    assert (second.record_type, second.refers_to) == ("revisit", first.record_id)
+    with open(writer.files[0], "rb") as stream:
+        revisit = next(r for r in ArchiveIterator(stream) if r.rec_type == "revisit")
+        headers = revisit.rec_headers
+        assert headers.get_header("WARC-Refers-To") == first.record_id
+        assert headers.get_header("WARC-Refers-To-Target-URI") == URL
+        assert headers.get_header("WARC-Refers-To-Date") == "2021-10-10T12:00:00.123456Z"
+        assert headers.get_header("WARC-Profile").endswith("/1.1/revisit/identical-payload-digest")
+        assert revisit.http_headers.get_statuscode() == "200"
+        assert revisit.content_stream().read() == b""  # the body is not written again
+
+
+def test_files_rotate_between_exchanges(tmp_path: Path) -> None:
+    with pinned_writer(tmp_path, max_file_bytes=1) as writer:
+        for n in range(3):
+            writer.write(Exchange(f"{URL}&n={n}", REQUEST, RESPONSE, FETCHED))
+    assert [p.name[-13:] for p in writer.files] == [
+        "00000.warc.gz",
+        "00001.warc.gz",
+        "00002.warc.gz",
+    ]
+    for path in writer.files:
+        kinds = [r.rec_type for r in ArchiveIterator(open(path, "rb"))]  # noqa: SIM115
+        assert kinds == ["warcinfo", "response", "request"]
+
+
+def test_a_head_without_a_body_is_kept_whole() -> None:
+    assert split_message(b"HTTP/1.1 204 No Content\r\n\r\n") == (
+        b"HTTP/1.1 204 No Content\r\n\r\n",
+        b"",
+    )
+    assert split_message(b"HTTP/1.1 200 OK\r\nX: half") == (b"HTTP/1.1 200 OK\r\nX: half", b"")
+
+
+def test_verify_finds_a_half_written_record_and_a_bad_digest(tmp_path: Path) -> None:
+    with pinned_writer(tmp_path) as writer:
+        for n in range(3):
+            writer.write(Exchange(f"{URL}&n={n}", REQUEST, RESPONSE, FETCHED))
+    (path,) = writer.files
+    whole = list(gzip_members(path))
+    assert len(whole) == 7 and all(m.complete for m in whole)
+    data = path.read_bytes()
+    last = whole[-1]
+    path.write_bytes(data[: last.start + (last.end - last.start) // 2])
+    report = VerifyReport()
+    records = check_file(path, report)
+    assert len(records) == 6
+    assert report.problems == [
+        f"{path.name}: incomplete record at offset {last.start} ({(last.end - last.start) // 2} "
+        "bytes to the end of the file): the crawl stopped while writing it; every record "
+        "before it is readable"
+    ]
+    # A body changed after writing no longer matches its digests.
+    response = zlib.decompress(data[whole[1].start : whole[1].end], wbits=31)
+    tampered = zlib.compress(response.replace(b"hello", b"jello"), wbits=31)
+    path.write_bytes(data[: whole[1].start] + tampered + data[whole[1].end :])
+    report = VerifyReport()
+    check_file(path, report)
+    assert any("digest" in p for p in report.problems), report.problems
