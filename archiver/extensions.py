@@ -75,13 +75,38 @@ class WarcExtension:
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("archiver/warc/missing")
             return
+        ip_address = str(response.ip_address) if response.ip_address else None
+        capture_id = self._record(request, wire, ip_address)
+        request.meta[CAPTURE_META_KEY] = capture_id
+
+    def _record(
+        self, request: Request, wire: WireCapture, ip_address: str | None, truncated: str = ""
+    ) -> int:
         exchange = Exchange(
             url=request.url,
             request=bytes(wire.sent),
             response=bytes(wire.received),
             fetched_at=datetime.now(UTC),
-            ip_address=str(response.ip_address) if response.ip_address else None,
+            ip_address=ip_address,
+            truncated=truncated or None,
         )
-        request.meta[CAPTURE_META_KEY] = session_for(self.crawler).record_exchange(exchange)
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("archiver/warc/records")
+        return session_for(self.crawler).record_exchange(exchange)
+
+
+class WarcFailureRecorder(WarcExtension):
+    """Downloader middleware: a response cut short (the connection closed inside its body)
+    still goes into the WARC, as received, marked `WARC-Truncated: disconnect`. A connection
+    that closed before any answer leaves nothing to record; the errors table has it."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcFailureRecorder:
+        return cls(crawler)
+
+    def process_exception(
+        self, request: Request, exception: BaseException, spider: Spider | None = None
+    ) -> None:
+        wire = request.meta.pop(WIRE_META_KEY, None)
+        if isinstance(wire, WireCapture) and wire.received:
+            self._record(request, wire, None, truncated="disconnect")

@@ -44,6 +44,8 @@ ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
 
 DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.ArchiverProxyMiddleware": 740,
+    # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
+    "archiver.extensions.WarcFailureRecorder": 990,
 }
 ITEM_PIPELINES = {
     "archiver.pipelines.StorePipeline": 300,

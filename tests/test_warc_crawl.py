@@ -443,3 +443,35 @@ def test_pywb_replays_every_archived_post_page(
                 assert body == expected, capture["url"]
             page = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
             assert b"</html>" in page and len(page) > 2000, capture["url"]
+
+
+def test_a_body_cut_short_is_kept_and_marked_truncated(tmp_path: Path) -> None:
+    faults = FaultOptions(truncate_rate=0.2, fail_attempts=1)
+    with running_server(site=build_site(0, 60), faults=faults, keep_sent=True) as server:
+        done = run_crawl(tmp_path, server.proxy_url)
+        sent = dict(server.server.sent or {})
+    assert done.returncode == exitcodes.JOURNAL_UNAVAILABLE, done.stderr[-2000:]
+    archive = Archive(tmp_path, sent)
+    truncated = [
+        record
+        for _path, record in archive.records()
+        if record.rec_headers.get_header("WARC-Truncated") == "disconnect"
+    ]
+    assert len(truncated) > 10
+    blocks = response_blocks(archive)
+    for record in truncated:
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        # The first attempt was cut short: stored as sent, shorter than its Content-Length.
+        first, *later = sent[url]
+        assert first in blocks[url], url
+        head, body = split_message(first)
+        declared = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        assert len(body) < declared
+        # The retry got the whole page, which the archive holds too.
+        assert later and later[0] in blocks[url], url
+    verify = subprocess.run(
+        [sys.executable, "-m", "archiver.cli", "verify", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert verify.returncode == 0, verify.stdout
