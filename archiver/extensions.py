@@ -7,6 +7,7 @@ changed the response, for every response including robots.txt, redirects, retrie
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,16 @@ from archiver.warc import Exchange
 from archiver.wire import WIRE_META_KEY, WireCapture
 
 CAPTURE_META_KEY = "archiver_capture_id"
+# The settings that shape what a crawl fetched, written into each WARC file's warcinfo record.
+WARCINFO_SETTINGS = (
+    "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "RETRY_TIMES",
+    "ARCHIVER_PROXY",
+    "ARCHIVER_WARC_MAX_BYTES",
+)
 logger = logging.getLogger(__name__)
 
 _sessions: WeakKeyDictionary[Crawler, ArchiveSession] = WeakKeyDictionary()
@@ -52,6 +63,9 @@ def _open_session(crawler: Crawler) -> ArchiveSession:
             "http-header-user-agent": str(settings.get("USER_AGENT")),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "operator-contact": str(settings.get("ARCHIVER_CONTACT_URL")),
+            "crawl-settings": json.dumps(
+                {name: settings.get(name) for name in WARCINFO_SETTINGS}, sort_keys=True
+            ),
         },
         warc_prefix=settings.get("ARCHIVER_WARC_PREFIX") or "archiver",
         max_file_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES"),

@@ -35,8 +35,16 @@ def load_capture(folder: Path) -> tuple[str, bytes, int, datetime, str | None]:
         headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
         content_type = headers.get("Content-Type", content_type)
     else:
-        body = (folder / "page.html").read_bytes()
+        body = body_file(folder).read_bytes()
     return meta["url"], body, status, datetime.fromisoformat(meta["captured_at"]), content_type
+
+
+def body_file(folder: Path) -> Path:
+    """The page's body: page.html, or page.xml for a feed."""
+    for name in ("page.html", "page.xml"):
+        if (folder / name).exists():
+            return folder / name
+    raise FileNotFoundError(f"{folder}: no response.http, page.html or page.xml")
 
 
 def parse_folder(folder: Path) -> list[Item]:

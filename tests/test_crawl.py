@@ -157,7 +157,7 @@ def table_contents(db: sqlite3.Connection, table: str) -> list[tuple[object, ...
     rows = db.execute(f"select * from {table}").fetchall()
     if not rows:
         return []
-    keep = [k for k in rows[0].keys() if k not in VOLATILE and not k.endswith("_id")]
+    keep = [k for k in rows[0].keys() if k not in VOLATILE and not k.endswith("_id")]  # noqa: SIM118 - a Row iterates values
     return sorted(tuple(row[k] for k in keep) for row in rows)
 
 

@@ -261,6 +261,8 @@ def test_records_carry_the_headers_replay_needs(plain: Archive) -> None:
         elif record.rec_type == "warcinfo":
             info = record.content_stream().read().decode()
             assert "software: archiver/0.1.0" in info and "zloy_odessit" in info
+            assert "robots: obey" in info and f"(+{CONTACT})" in info
+            assert '"CONCURRENT_REQUESTS_PER_DOMAIN": "8"' in info
 
 
 # ---------------------------------------------------------------- revisits and captures

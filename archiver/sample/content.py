@@ -206,7 +206,7 @@ def _comments(
 ) -> tuple[Comment, ...]:
     if fixed is not None:
         return fixed
-    key = (journal, ditemid, base, added)
+    key = (journal, ditemid, published, base, added)
     cached = _COMMENT_CACHE.get(key)
     if cached is None:
         cached = _generate_comments(journal, ditemid, published, base, added)

@@ -43,7 +43,7 @@ def schemius_post_page(
         '<article class="b-singlepost hentry h-entry js-emojis" role="main">',
         _about(journal, post),
         _wrapper(journal, post),
-        recent_posts_widget(journal),
+        recent_posts_widget(journal, site.now),
         _grove(journal, post, view, nojs=nojs),
         "</article>",
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from archiver.sample.content import Journal, Post, comment_count
-from archiver.sample.render.lang import site_short_date
+from archiver.sample.render.lang import site_long_date, site_short_date
 from archiver.sample.render.markup import esc, excerpt, ljuser, text_of
 
 HEADING = "Recent Posts from This Journal"
@@ -21,11 +23,11 @@ def widget_posts(journal: Journal) -> list[tuple[Post, bool]]:
     return [(promoted, True), *items] if promoted is not None else items
 
 
-def recent_posts_widget(journal: Journal) -> str:
+def recent_posts_widget(journal: Journal, now: datetime) -> str:
     items = widget_posts(journal)
     if not items:
         return ""
-    rendered = "\n".join(_item(journal, post, promoted) for post, promoted in items)
+    rendered = "\n".join(_item(journal, post, promoted, now) for post, promoted in items)
     return (
         f'<div class="threeposts threeposts--count-{len(items)}">\n'
         f'<h3 class="threeposts__heading">{HEADING}</h3>\n<div class="threeposts__inner">\n'
@@ -34,7 +36,14 @@ def recent_posts_widget(journal: Journal) -> str:
     )
 
 
-def _item(journal: Journal, post: Post, promoted: bool) -> str:
+def widget_date(language: str, published: datetime, now: datetime) -> str:
+    """The item's date: without a year for this year's posts, with it for older ones."""
+    if published.year == now.year:
+        return site_short_date(language, published)
+    return site_long_date(language, published)
+
+
+def _item(journal: Journal, post: Post, promoted: bool, now: datetime) -> str:
     classes = "threeposts__item"
     if "<img" in post.body_html:
         classes += " threeposts__item--pic"
@@ -48,7 +57,7 @@ def _item(journal: Journal, post: Post, promoted: bool) -> str:
     )
     return (
         f'<div class="{classes}">\n{label}{ljuser(post.poster)}\n'
-        f'<time class="threeposts__date">{site_short_date(journal.language, post.published)}'
+        f'<time class="threeposts__date">{widget_date(journal.language, post.published, now)}'
         f"</time>\n"
         f'<span class="threeposts__comments">{comment_count(post)}</span>\n'
         f'<a class="threeposts__link" href="{esc(post.url)}">'
