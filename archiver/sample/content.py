@@ -572,8 +572,13 @@ def _apply_round(journal: Journal, round_no: int) -> Journal:
             )
     deletable = [i for i in editable if i != edit_at]
     del posts[deletable[rng.randrange(len(deletable))]]
-    policy = dataclasses.replace(
-        journal.policy, anonymous_allowed=not journal.policy.anonymous_allowed
+    # A journal with real pages served verbatim keeps the policy those pages show.
+    policy = (
+        journal.policy
+        if journal.verbatim
+        else dataclasses.replace(
+            journal.policy, anonymous_allowed=not journal.policy.anonymous_allowed
+        )
     )
     return dataclasses.replace(journal, posts=tuple(posts), policy=policy)
 

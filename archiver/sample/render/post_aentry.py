@@ -33,7 +33,9 @@ def aentry_post_page(site: Site, journal: Journal, post: Post, view: CommentView
     }
     script = script_block(site, page=page, journal=journal, entry=post, adult=journal.adult)
     main = lines(
-        _article(journal, post, view), recent_posts_widget(journal, site.now), _comments(journal, post, view)
+        _article(journal, post, view),
+        recent_posts_widget(journal, site.now),
+        _comments(journal, post, view),
     )
     return schemius_document(
         journal,
