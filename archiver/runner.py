@@ -11,6 +11,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from archiver import exitcodes
+from archiver.lock import LockHeld, output_lock
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ def crawl_settings(
 
 
 def run_crawl(journals: list[str], settings: Settings) -> CrawlResult:
+    try:
+        with output_lock(Path(settings.get("ARCHIVER_OUTPUT"))):
+            return _run_crawl(journals, settings)
+    except LockHeld as held:
+        return CrawlResult(exitcodes.LOCK_HELD, str(held), {})
+
+
+def _run_crawl(journals: list[str], settings: Settings) -> CrawlResult:
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler("journal")
     process.crawl(crawler, journals=",".join(journals))

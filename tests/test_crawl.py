@@ -353,3 +353,33 @@ def test_rate_limited_crawl_exits_with_its_own_code(tmp_path: Path) -> None:
     assert kinds == {"rate-limited"}
     status = db.execute("select status from journals where username = 'zloy_odessit'").fetchone()
     assert status is None or status[0] != "unreachable"
+
+
+def test_a_second_run_on_a_locked_output_exits_at_once_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    from archiver.lock import output_lock
+
+    first = crawl(["tea_club"], tmp_path)
+    assert first.returncode == exitcodes.OK
+    database = tmp_path / "archive.db"
+    before = database.read_bytes()
+    warcs = sorted((tmp_path / "warc").iterdir())
+    with output_lock(tmp_path):  # as a running crawl holds it
+        second = crawl(["tea_club"], tmp_path)
+        scrapy = subprocess.run(
+            [
+                *(str(Path(sys.executable).parent / "scrapy"), "crawl", "journal"),
+                *("-a", "journal=tea_club", "-s", f"ARCHIVER_OUTPUT={tmp_path}"),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    for done in (second, scrapy):
+        assert done.returncode == exitcodes.LOCK_HELD
+        assert f"pid {os.getpid()}" in done.stdout and "this run did nothing" in done.stdout
+    assert database.read_bytes() == before
+    assert sorted((tmp_path / "warc").iterdir()) == warcs
+    assert first.db().execute("select count(*) from crawl_runs").fetchone()[0] == 1

@@ -1,0 +1,40 @@
+"""One run at a time per output directory: an exclusive lock cron runs can rely on.
+
+The lock is an `flock` on OUTPUT/.archiver.lock, so the kernel releases it whenever the process
+ends, even by SIGKILL: a killed run never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LOCK_FILE = ".archiver.lock"
+
+
+class LockHeld(RuntimeError):
+    """Another run holds the output's lock."""
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    output.mkdir(parents=True, exist_ok=True)
+    path = output / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            raise LockHeld(
+                f"another archiver run (pid {holder}) is writing to {output}; "
+                "this run did nothing"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
