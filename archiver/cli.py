@@ -222,5 +222,30 @@ def verify(output: Path) -> None:
     sys.exit(exitcodes.OK if report.ok else exitcodes.VERIFY_FAILED)
 
 
+@main.command()
+@click.argument("output", default="output", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the WACZ file.  [default: OUTPUT/archive.wacz]",
+)
+def wacz(output: Path, target: Path | None) -> None:
+    """Package OUTPUT's WARC files, a CDXJ index and its page list into one WACZ file."""
+    from archiver.lock import LockHeld
+    from archiver.wacz import WaczError, write_wacz
+
+    if not output.is_dir():
+        raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")
+    try:
+        written = write_wacz(output, target)
+    except LockHeld as held:
+        click.echo(str(held), err=True)
+        sys.exit(exitcodes.LOCK_HELD)
+    except WaczError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(exitcodes.FAILED)
+    click.echo(f"{written}: {written.stat().st_size:,} bytes")
+
+
 if __name__ == "__main__":
     main()

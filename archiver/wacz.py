@@ -11,8 +11,12 @@ Spec: https://specs.webrecorder.net/wacz/1.1.1/. The ZIP holds
     datapackage-digest.json     sha256 of datapackage.json
 
 For a pinned `created` the file is byte-identical from the same inputs: entries come in a
-fixed order, all dated `created`, with fixed permissions. The index is built before the WARC
-files are copied, so a WARC that grows meanwhile only adds bytes the index does not point to.
+fixed order, all dated `created`, with fixed permissions.
+
+It holds the output's run lock (OUTPUT/.archiver.lock) while it reads, so no crawl writes
+meanwhile: `LockHeld` if one is running. A WARC file that a killed crawl left with a
+half-written last record goes in without that record (and with a warning): warcio would
+otherwise read the torn record as a short whole one, and the index would point past its end.
 
 The index is named `index.cdx`, not `index.cdxj`: ReplayWeb.page (wabac.js) loads either, but
 pywb's `wb-manager add --unpack-wacz` only picks up `*.cdx` and `*.cdx.gz`, and without an
@@ -23,9 +27,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import re
+import shutil
 import sqlite3
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -35,8 +43,12 @@ from tempfile import TemporaryDirectory
 from typing import IO, Any
 
 from archiver import __version__
+from archiver.lock import output_lock
 from archiver.session import DATABASE_FILE, WARC_DIRECTORY
+from archiver.verify import gzip_members
 from archiver.warc import CDXJ_INDEX, warc_files
+
+log = logging.getLogger(__name__)
 
 WACZ_VERSION = "1.1.1"
 WACZ_FILE = "archive.wacz"
@@ -83,7 +95,19 @@ def write_wacz(
     created: datetime | None = None,
     title: str | None = None,
 ) -> Path:
-    """Package OUTPUT's WARC files and page list into `target` (default OUTPUT/archive.wacz)."""
+    """Package OUTPUT's WARC files and page list into `target` (default OUTPUT/archive.wacz).
+
+    Raises WaczError if there is nothing to package, LockHeld if a crawl is writing to OUTPUT.
+    """
+    if not (output / WARC_DIRECTORY).is_dir():
+        raise WaczError(f"no WARC files in {output / WARC_DIRECTORY}")
+    with output_lock(output):
+        return _write_wacz(output, target, created, title)
+
+
+def _write_wacz(
+    output: Path, target: Path | None, created: datetime | None, title: str | None
+) -> Path:
     warcs = warc_files(output / WARC_DIRECTORY)
     database = output / DATABASE_FILE
     if not warcs:
@@ -101,11 +125,13 @@ def write_wacz(
         "created": rfc3339(moment),
         "software": f"archiver {__version__}",
     }
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
         with TemporaryDirectory() as scratch:
-            index = write_index(warcs, Path(scratch) / CDXJ_INDEX)
-            write_zip(partial, warcs, index, pages_jsonl(pages), metadata, moment)
+            whole = whole_warcs(warcs, Path(scratch) / WARC_DIRECTORY)
+            index = write_index(whole, Path(scratch) / CDXJ_INDEX)
+            write_zip(partial, whole, index, pages_jsonl(pages), metadata, moment)
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -133,25 +159,63 @@ def write_zip(
 # ------------------------------------------------------------ contents
 
 
+def whole_warcs(warcs: Sequence[Path], scratch: Path) -> list[Path]:
+    """The WARC files to package: each one as it is, or, if its last record is half-written,
+    a copy in `scratch` of the whole records before it (none at all: the file is left out)."""
+    whole = []
+    for warc in warcs:
+        size = whole_records_size(warc)
+        if size == warc.stat().st_size:
+            whole.append(warc)
+            continue
+        log.warning(
+            "%s: leaving out the half-written record at offset %d (%d bytes)",
+            warc.name,
+            size,
+            warc.stat().st_size - size,
+        )
+        if size:
+            whole.append(copy_head(warc, scratch / warc.name, size))
+    if not whole:
+        raise WaczError(f"no whole WARC record in {warcs[0].parent}")
+    return whole
+
+
+def whole_records_size(warc: Path) -> int:
+    """How many leading bytes of the file are whole gzip members, that is whole records."""
+    try:
+        return max((m.end for m in gzip_members(warc) if m.complete), default=0)
+    except zlib.error as error:
+        raise WaczError(
+            f"{warc.name} is damaged ({error}): `archiver verify` shows where"
+        ) from error
+
+
+def copy_head(source: Path, target: Path, size: int) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    os.truncate(target, size)
+    return target
+
+
 def write_index(warcs: Sequence[Path], target: Path) -> Path:
     """A sorted CDXJ index of `warcs` whose `filename` fields are their bare names."""
     from cdxj_indexer.main import write_cdx_index
 
     try:
         write_cdx_index(str(target), [str(warc) for warc in warcs], {"sort": True})
-    except Exception as error:  # warcio fails on a half-written record in many ways
-        folder = warcs[0].parent
+    except Exception as error:  # whole gzip members that warcio cannot read as records
         raise WaczError(
-            f"cannot index the WARC files in {folder}: {error!r} "
-            f"(`archiver verify {folder.parent}` finds damaged records)"
+            f"cannot index the WARC files: {error!r} (`archiver verify` shows which record)"
         ) from error
     return target
 
 
 def read_pages(db: sqlite3.Connection) -> list[Page]:
-    """Each journal's front page, then its posts by ditemid, each at its capture's time."""
+    """Each journal's front page, then its posts by ditemid, each at its latest capture's time
+    (a post at the capture it was parsed from)."""
     fronts = db.execute(
-        "SELECT j.username, c.url, c.fetched_at, j.title "
+        "SELECT j.username, c.url, c.fetched_at, j.title, j.status "
         "FROM journals j JOIN captures c ON c.id = ("
         "  SELECT max(id) FROM captures WHERE url = j.url"
         ")"
@@ -164,14 +228,21 @@ def read_pages(db: sqlite3.Connection) -> list[Page]:
         ")"
     ).fetchall()
     keyed = [
-        ((journal, -1), Page(f"journal:{journal}", url, to_second(at), title or journal))
-        for journal, url, at, title in fronts
+        ((journal, -1), Page(f"journal:{journal}", url, to_second(at), front_title(journal, *rest)))
+        for journal, url, at, *rest in fronts
     ]
     keyed += [
         ((journal, ditemid), Page(f"post:{journal}/{ditemid}", url, to_second(at), title or url))
         for journal, ditemid, url, at, title in posts
     ]
     return [page for _, page in sorted(keyed, key=lambda item: item[0])]
+
+
+def front_title(username: str, title: str | None, status: str | None) -> str:
+    """The journal's own title; for one that is gone, its name and what became of it."""
+    if status and status != "active":
+        return f"{username} ({status})"
+    return title or username
 
 
 def journal_names(db: sqlite3.Connection) -> list[str]:
