@@ -30,8 +30,7 @@ def output_lock(output: Path) -> Iterator[None]:
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
             raise LockHeld(
-                f"another archiver run (pid {holder}) is writing to {output}; "
-                "this run did nothing"
+                f"another archiver run (pid {holder}) is writing to {output}; this run did nothing"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
