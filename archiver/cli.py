@@ -118,15 +118,23 @@ def sample_server(
 @click.option("--journals-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--output", default="output", show_default=True, type=click.Path(path_type=Path))
 @click.option("--proxy", default="", help="Send every request through this HTTP proxy.")
+@click.option(
+    "--full", is_flag=True, help="List the whole journal and fetch every post page again."
+)
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting NAME=VALUE.")
 def crawl(
     journals: tuple[str, ...],
     journals_file: Path | None,
     output: Path,
     proxy: str,
+    full: bool,
     overrides: tuple[str, ...],
 ) -> None:
-    """Archive JOURNALS into OUTPUT/archive.db."""
+    """Archive JOURNALS into OUTPUT/archive.db and OUTPUT/warc/.
+
+    The first run lists each journal whole; later runs read its index pages and feeds and fetch
+    new posts, posts whose comment count changed and the newest archived ones.
+    """
     from archiver.runner import crawl_settings, run_crawl
 
     names = list(journals)
@@ -135,6 +143,8 @@ def crawl(
     if not names:
         raise click.UsageError("name at least one journal, or give --journals-file")
     settings = crawl_settings(output, proxy, dict(_setting(o) for o in overrides))
+    if full:
+        settings.set("ARCHIVER_FULL", True, priority="cmdline")
     result = run_crawl(names, settings)
     click.echo(result.summary)
     sys.exit(result.exit_code)

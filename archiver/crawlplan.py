@@ -6,25 +6,41 @@ import enum
 from urllib.parse import urlsplit
 
 from archiver import urls
+from archiver.items import JournalKnowledge
 
 MAX_INDEX_SKIP = 100_000
 UNAVAILABLE = frozenset({"deleted", "purged", "suspended", "blocked", "unreachable"})
 FOLLOWED_KINDS = frozenset({"post", "index", "tag", "year", "day", "rss", "atom"})
 PRIORITY = {"post": 30, "comments": 25, "day": 20, "year": 10, "index": 5, "tag": 0}
 COMMENT_QUERY_KEYS = frozenset({"page", "thread"})
+NOTHING = JournalKnowledge()
 
 
 class FollowDecision(enum.Enum):
     FETCH = "fetch"
     OUTSIDE = "outside"  # another journal, another LiveJournal service, or an action endpoint
     NOT_NEEDED = "not-needed"
+    UNCHANGED = "unchanged"  # an archived post that shows no sign of change
+
+
+class Mode(enum.Enum):
+    FULL = "full"  # --full: list everything, fetch every post page
+    DISCOVER = "discover"  # never listed whole: list everything, fetch what is not archived
+    UPDATE = "update"  # listed before: index pages and feeds, new and changed posts only
+
+
+# What a run reads in UPDATE mode: the newest posts' listings, no calendar, no tags.
+UPDATE_KINDS = frozenset({"index", "rss", "atom"})
 
 
 class CrawlPlan:
-    def __init__(self, journals: list[str]) -> None:
+    def __init__(self, journals: list[str], full: bool = False) -> None:
         self.journals = list(dict.fromkeys(journals))
+        self.full = full
         self.statuses: dict[str, str] = {}
         self.posts_seen: set[str] = set()
+        self.knowledge: dict[str, JournalKnowledge] = {}
+        self.listed_posts: dict[str, set[int]] = {}  # ditemids seen on listing pages
         self._policy_requested: set[str] = set()
 
     def add_journal(self, name: str) -> None:
@@ -47,7 +63,43 @@ class CrawlPlan:
     def mark_policy_requested(self, journal: str) -> None:
         self._policy_requested.add(journal)
 
-    def decide(self, url: str, journal: str) -> FollowDecision:
+    def know(self, journal: str, knowledge: JournalKnowledge) -> None:
+        self.knowledge[journal] = knowledge
+
+    def mode(self, journal: str) -> Mode:
+        if self.full:
+            return Mode.FULL
+        return Mode.UPDATE if self.knowledge.get(journal, NOTHING).listed else Mode.DISCOVER
+
+    def post_listed(self, journal: str, url: str) -> None:
+        ditemid = urls.classify(url).ditemid
+        if ditemid is not None:
+            self.listed_posts.setdefault(journal, set()).add(ditemid)
+
+    def decide(self, url: str, journal: str, shown_comments: int | None = None) -> FollowDecision:
+        """Whether to fetch `url`, found on a page of `journal` (with the comment count shown
+        beside it, if the page shows one)."""
+        decision = self._decide_by_url(url, journal)
+        if decision is not FollowDecision.FETCH:
+            return decision
+        ref = urls.classify(url)
+        mode = self.mode(journal)
+        if mode is Mode.UPDATE and ref.kind not in UPDATE_KINDS | {"post"}:
+            return FollowDecision.NOT_NEEDED
+        if ref.kind == "post" and not ref.query and mode is not Mode.FULL:
+            return self._decide_post(url, journal, shown_comments)
+        return FollowDecision.FETCH
+
+    def _decide_post(self, url: str, journal: str, shown_comments: int | None) -> FollowDecision:
+        known = self.knowledge.get(journal, NOTHING)
+        if url not in known.comment_counts or url in known.newest:
+            return FollowDecision.FETCH
+        archived = known.comment_counts[url]
+        if shown_comments is not None and shown_comments != archived:
+            return FollowDecision.FETCH
+        return FollowDecision.UNCHANGED
+
+    def _decide_by_url(self, url: str, journal: str) -> FollowDecision:
         ref = urls.classify(url)
         if ref.journal != journal or ref.kind not in FOLLOWED_KINDS:
             return FollowDecision.OUTSIDE

@@ -106,6 +106,15 @@ class PageLinks:
 
 
 @dataclass(frozen=True)
+class JournalKnowledge:
+    """What the archive already holds of a journal, for deciding what a run must fetch."""
+
+    listed: bool = False  # a run has listed the whole journal
+    comment_counts: dict[str, int | None] = field(default_factory=dict)  # post URL -> count
+    newest: frozenset[str] = frozenset()  # the newest archived posts: the refresh window
+
+
+@dataclass(frozen=True)
 class ErrorItem:
     """A page the crawl could not fetch or parse; the raw capture, if any, is still kept."""
 

@@ -10,7 +10,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from archiver import store
-from archiver.crawlplan import CrawlPlan
+from archiver.crawlplan import CrawlPlan, Mode
 from archiver.extensions import close_session, session_for
 from archiver.items import (
     Captured,
@@ -86,6 +86,19 @@ class StorePipeline:
             if item.kind == "rate-limited":
                 self.counts["rate_limited_errors"] += 1
 
+    def _close_listings(self, plan: CrawlPlan) -> None:
+        """A run that listed a journal whole, without a failure, marks the posts it no longer
+        lists as deleted and lets the next runs read only the newest listings."""
+        if self.counts["errors"] or self.run_id is None:
+            return
+        for journal in plan.journals:
+            if plan.mode(journal) is Mode.UPDATE or plan.statuses.get(journal) != "active":
+                continue
+            listed = plan.listed_posts.get(journal, set())
+            marked = store.mark_missing_posts(self.db, journal, listed, self.run_id)
+            self.counts["deleted"] += marked
+            store.mark_listed(self.db, journal, self.run_id)
+
     def close_spider(self, spider: Spider | None = None) -> None:
         now = _now()
         for items, capture_id in self.widgets.values():
@@ -93,6 +106,7 @@ class StorePipeline:
         stats = self.crawler.stats
         requests = int(stats.get_value("downloader/request_count", 0)) if stats else 0
         plan = self._plan(spider)
+        self._close_listings(plan)
         outcome = CrawlOutcome.decide(
             journals=plan.journals,
             statuses=plan.statuses,

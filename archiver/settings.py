@@ -10,6 +10,12 @@ ARCHIVER_OUTPUT = "output"
 # An HTTP proxy every request goes through, e.g. the bundled sample server:
 # `-s ARCHIVER_PROXY=http://127.0.0.1:8765`. Empty means: talk to LiveJournal directly.
 ARCHIVER_PROXY = ""
+# A scheduled run reads the index pages and feeds of a journal it has listed whole before, and
+# fetches new posts, posts whose comment count changed, and its newest ARCHIVER_REFRESH_WINDOW
+# archived posts. ARCHIVER_FULL (`archiver crawl --full`) lists everything and fetches every post.
+ARCHIVER_FULL = False
+ARCHIVER_REFRESH_WINDOW = 10
+
 # Shown to LiveJournal's operators in the User-Agent, `archiver/VERSION (+ARCHIVER_CONTACT_URL)`,
 # so they can reach whoever runs the crawl. `-s USER_AGENT=...` replaces the whole string.
 ARCHIVER_CONTACT_URL = "https://github.com/archiver-lj/archiver"

@@ -26,6 +26,7 @@ from archiver.items import (
     CommentItem,
     CommentPolicyItem,
     JournalItem,
+    JournalKnowledge,
     LockedPostItem,
     PostItem,
     RecentPostItem,
@@ -405,11 +406,18 @@ def _link_rows_to_captures(db: Database) -> None:
         db.execute(f"ALTER TABLE [{table}] ADD COLUMN capture_id INTEGER REFERENCES captures(id)")
 
 
+def _remember_complete_listings(db: Database) -> None:
+    # The last run that listed the whole journal (calendar walked, nothing failed): from then
+    # on a scheduled run reads only the index pages and the feeds.
+    db.execute("ALTER TABLE journals ADD COLUMN listed_in_run INTEGER REFERENCES crawl_runs(id)")
+
+
 # In order; never rename or reorder an applied one, only append.
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0001_create_tables", _create_tables),
     ("0002_full_text_search", _enable_full_text_search),
     ("0003_capture_links", _link_rows_to_captures),
+    ("0004_complete_listings", _remember_complete_listings),
 )
 
 
@@ -662,6 +670,27 @@ def mark_missing_posts(
         )
         marked: int = cursor.rowcount
     return marked
+
+
+def journal_knowledge(db: Database, journal: str, refresh_window: int) -> JournalKnowledge:
+    listed = db.execute(
+        "SELECT listed_in_run IS NOT NULL FROM journals WHERE username = ?", [journal]
+    ).fetchone()
+    rows = db.execute(
+        "SELECT url, comment_count FROM posts WHERE journal = ? AND deleted_in_run IS NULL "
+        "ORDER BY published DESC, ditemid DESC",
+        [journal],
+    ).fetchall()
+    return JournalKnowledge(
+        listed=bool(listed and listed[0]),
+        comment_counts={url: count for url, count in rows},
+        newest=frozenset(url for url, _count in rows[:refresh_window]),
+    )
+
+
+def mark_listed(db: Database, journal: str, run_id: int) -> None:
+    with db.atomic():
+        db.execute("UPDATE journals SET listed_in_run = ? WHERE username = ?", [run_id, journal])
 
 
 def save_locked_post(

@@ -161,6 +161,7 @@ def test_migrations_are_idempotent(db_path: Path) -> None:
         {"name": "0001_create_tables", "applied_at": T1},
         {"name": "0002_full_text_search", "applied_at": T1},
         {"name": "0003_capture_links", "applied_at": T1},
+        {"name": "0004_complete_listings", "applied_at": T1},
     ]
     assert store.schema_sql(again) == schema
 
@@ -215,6 +216,7 @@ def test_save_journal_twice_gives_one_row_and_keeps_known_fields(db: Database) -
             "first_seen": T1,
             "last_seen": T3,
             "capture_id": None,
+            "listed_in_run": None,
         }
     ]
 

@@ -72,8 +72,9 @@ def run_crawl(output: Path, proxy: str, *extra: str) -> subprocess.CompletedProc
 
 def crawl_archive(output: Path, faults: FaultOptions | None = None, times: int = 1) -> Archive:
     with running_server(site=build_site(0, 60), faults=faults, keep_sent=True) as server:
-        for _ in range(times):
-            done = run_crawl(output, server.proxy_url)
+        for run in range(times):
+            # A later run lists everything again (--full), so every page has a second capture.
+            done = run_crawl(output, server.proxy_url, *(["--full"] if run else []))
             # alstrangers is blocked (451): the crawl says so with its own exit code.
             assert done.returncode == exitcodes.JOURNAL_UNAVAILABLE, done.stderr[-3000:]
             time.sleep(1.1)  # the second run's captures get a later 14-digit timestamp

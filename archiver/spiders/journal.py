@@ -12,9 +12,9 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from archiver import __version__, urls
+from archiver import __version__, store, urls
 from archiver.crawlplan import CrawlPlan, FollowDecision
-from archiver.extensions import CAPTURE_META_KEY
+from archiver.extensions import CAPTURE_META_KEY, session_for
 from archiver.items import (
     Captured,
     CommentPolicyItem,
@@ -34,6 +34,8 @@ ADULT_COOKIES: dict[str | bytes, str | bytes | bool | float | int] = {
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
 RATE_LIMIT_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
+# The pages whose post links list the journal (a post page links other posts too: no listing).
+LISTING_PAGE_KINDS = frozenset({"index", "tag", "year", "month", "day", "rss", "atom"})
 
 
 def journal_names(journal: str = "", journals: str = "") -> list[str]:
@@ -63,14 +65,22 @@ class JournalSpider(scrapy.Spider):
         self.plan = CrawlPlan(journal_names(journal, journals))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.plan.full = self.settings.getbool("ARCHIVER_FULL")
         for request in self.start_requests():
             yield request
 
     def start_requests(self) -> Iterator[scrapy.Request]:
-        for name in self.plan.journals:
-            yield self._request(urls.index_url(name), name)
-            yield self._request(urls.rss_url(name), name)
-            yield self._request(urls.atom_url(name), name)
+        for name in list(self.plan.journals):
+            yield from self._start_journal(name)
+
+    def _start_journal(self, name: str) -> Iterator[scrapy.Request]:
+        """What the archive holds of the journal decides the run's mode; then its first pages."""
+        window = self.settings.getint("ARCHIVER_REFRESH_WINDOW")
+        self.plan.know(name, store.journal_knowledge(session_for(self.crawler).db, name, window))
+        self.logger.info("%s: %s crawl", name, self.plan.mode(name).value)
+        yield self._request(urls.index_url(name), name)
+        yield self._request(urls.rss_url(name), name)
+        yield self._request(urls.atom_url(name), name)
 
     def _request(self, url: str, journal: str, **meta: Any) -> scrapy.Request:
         # Redirects come back to the spider, which follows them only inside the journal.
@@ -162,16 +172,19 @@ class JournalSpider(scrapy.Spider):
         )
         self.plan.journal_seen(journal, "renamed")
         self.plan.add_journal(target)
-        yield self._request(urls.index_url(target), target)
-        yield self._request(urls.rss_url(target), target)
-        yield self._request(urls.atom_url(target), target)
+        yield from self._start_journal(target)
 
     def _follow(self, links: PageLinks, journal: str) -> Iterable[scrapy.Request]:
+        if links.kind in LISTING_PAGE_KINDS:
+            for url in links.post_urls:
+                self.plan.post_listed(journal, url)
         for url in (*links.listing_urls, *links.post_urls):
             url = url.split("#", 1)[0]
-            decision = self.plan.decide(url, journal)
+            decision = self.plan.decide(url, journal, links.comment_counts.get(url))
             if decision is FollowDecision.FETCH:
                 yield self._request(url, journal)
+            elif decision is FollowDecision.UNCHANGED and self.crawler.stats is not None:
+                self.crawler.stats.inc_value("archiver/posts_not_refetched")
 
     def on_failure(self, failure: Failure) -> Iterator[Any]:
         request = getattr(failure, "request", None)

@@ -1,0 +1,160 @@
+"""Scheduled runs: a journal listed whole once is then updated from its index pages and feeds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from archiver import exitcodes
+from archiver.sample.content import build_site, iter_manifest
+from archiver.sample.faults import FaultOptions
+from archiver.sample.server import running_server
+
+FAST = [
+    *("-s", "AUTOTHROTTLE_ENABLED=False"),
+    *("-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
+]
+POSTS = 500
+WINDOW = 10
+
+
+def crawl_command(output: Path, proxy: str, *extra: str) -> list[str]:
+    return [
+        *(sys.executable, "-m", "archiver.cli", "crawl", "bulk_journal"),
+        *("--output", str(output), "--proxy", proxy, *FAST, *extra),
+    ]
+
+
+def crawl(output: Path, revision: int, *extra: str) -> subprocess.CompletedProcess[str]:
+    with running_server(site=build_site(revision, POSTS)) as server:
+        return subprocess.run(
+            crawl_command(output, server.proxy_url, *extra),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+
+def public_posts(revision: int) -> dict[str, dict[str, object]]:
+    return {
+        str(r["url"]): r
+        for r in iter_manifest(build_site(revision, POSTS))
+        if r["type"] == "post" and r["journal"] == "bulk_journal" and r["security"] == "public"
+    }
+
+
+def post_fetches(db: sqlite3.Connection, run_id: int) -> list[str]:
+    """The post pages (not comment pages, not ?format=light) a run fetched."""
+    return [
+        row[0]
+        for row in db.execute(
+            "select url from captures where run_id = ? and url like '%.html'", [run_id]
+        )
+    ]
+
+
+def newest(db: sqlite3.Connection, before_run: int, count: int) -> set[str]:
+    """The refresh window a run started with: the newest posts archived by earlier runs."""
+    rows = db.execute(
+        "select url from posts where first_seen <= (select started_at from crawl_runs "
+        "where id = ?) order by published desc, ditemid desc limit ?",
+        [before_run, count],
+    )
+    return {row[0] for row in rows}
+
+
+def test_a_second_run_fetches_only_new_and_recent_posts(tmp_path: Path) -> None:
+    first = crawl(tmp_path, 0)
+    assert first.returncode == exitcodes.OK, first.stderr[-3000:]
+    db = sqlite3.connect(tmp_path / "archive.db")
+    assert db.execute("select listed_in_run from journals where username = 'bulk_journal'")
+    assert {r[0] for r in db.execute("select url from posts")} == set(public_posts(0))
+    second = crawl(tmp_path, 1)
+    assert second.returncode == exitcodes.OK, second.stderr[-3000:]
+
+    new = set(public_posts(1)) - set(public_posts(0))
+    assert len(new) == 3
+    window = newest(db, 2, WINDOW)
+    fetched = post_fetches(db, 2)
+    assert len(fetched) == len(set(fetched))
+    assert set(fetched) >= new
+    assert set(fetched) <= new | window
+    runs = db.execute(
+        "select requests, new_posts, unchanged_posts, outcome from crawl_runs order by id"
+    ).fetchall()
+    assert runs[1][1] == 3 and runs[1][3] == "success"
+    # Index pages (up to the scroll-back limit), the feeds, robots.txt, one ?format=light page
+    # and the posts: a small fraction of the first run.
+    assert runs[1][0] <= len(new) + WINDOW + 20
+    assert runs[0][0] > 500
+    urls = {r[0] for r in db.execute("select url from posts")}
+    assert urls >= set(public_posts(1))
+
+
+def test_full_fetches_every_post_again(tmp_path: Path) -> None:
+    assert crawl(tmp_path, 0).returncode == exitcodes.OK
+    again = crawl(tmp_path, 0, "--full")
+    assert again.returncode == exitcodes.OK, again.stderr[-3000:]
+    db = sqlite3.connect(tmp_path / "archive.db")
+    assert set(post_fetches(db, 2)) == set(public_posts(0))
+    unchanged = db.execute("select unchanged_posts from crawl_runs where id = 2").fetchone()[0]
+    assert unchanged == len(public_posts(0))
+
+
+def test_a_killed_run_resumes_without_fetching_archived_posts_again(tmp_path: Path) -> None:
+    database = tmp_path / "archive.db"
+    with running_server(site=build_site(0, POSTS), faults=FaultOptions(latency_ms=20)) as server:
+        process = subprocess.Popen(
+            crawl_command(tmp_path, server.proxy_url),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 300
+        saved = 0
+        while time.monotonic() < deadline and process.poll() is None:
+            if database.exists():
+                with sqlite3.connect(database) as db:
+                    saved = db.execute("select count(*) from posts").fetchone()[0]
+            if saved >= POSTS // 3:
+                break
+            time.sleep(0.1)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    assert POSTS // 3 <= saved < len(public_posts(0))
+
+    resumed = crawl(tmp_path, 0)
+    assert resumed.returncode == exitcodes.OK, resumed.stderr[-3000:]
+    db = sqlite3.connect(database)
+    assert {r[0] for r in db.execute("select url from posts")} == set(public_posts(0))
+    runs = [r[0] for r in db.execute("select id from crawl_runs order by id")]
+    killed, completed = runs
+    assert db.execute("select ended_at from crawl_runs where id = ?", [killed]).fetchone() == (
+        None,
+    )
+    twice = set(post_fetches(db, killed)) & set(post_fetches(db, completed))
+    # Only the refresh window, and the pages that were in flight when the first run was killed
+    # (downloaded into the WARC, not yet saved): at most one per concurrent request.
+    assert len(twice - newest(db, completed, WINDOW)) <= 16
+
+
+def test_a_post_gone_from_a_full_listing_is_marked_deleted_and_kept(tmp_path: Path) -> None:
+    assert crawl(tmp_path, 0).returncode == exitcodes.OK
+    again = crawl(tmp_path, 1, "--full")
+    assert again.returncode == exitcodes.OK, again.stderr[-3000:]
+    gone = set(public_posts(0)) - set(public_posts(1))
+    assert len(gone) == 1
+    db = sqlite3.connect(tmp_path / "archive.db")
+    marked = {
+        row[0]: row[1]
+        for row in db.execute("select url, deleted_in_run from posts where deleted_in_run")
+    }
+    assert marked == dict.fromkeys(gone, 2)
+    # The edit of revision 1 was found: the earlier text is in post_versions.
+    versions = db.execute("select count(*) from post_versions").fetchone()[0]
+    changed = db.execute("select changed_posts from crawl_runs where id = 2").fetchone()[0]
+    assert versions == changed >= 1
