@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares import cookies
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
 from tldextract import TLDExtract
+
+from archiver.backoff import wait_before_retry
+
+WAIT_STATUSES = frozenset({429, 503})
 
 
 def use_bundled_public_suffix_list() -> None:
@@ -34,3 +42,50 @@ class ArchiverProxyMiddleware:
         if self.proxy and "proxy" not in request.meta:
             request.meta["proxy"] = self.proxy
         return None
+
+
+class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]
+    """Scrapy's retries, but a 429 or 503 is first waited out: as long as its Retry-After says,
+    or with exponential backoff when it says nothing, at most ARCHIVER_MAX_WAIT seconds, and up
+    to ARCHIVER_RATE_LIMIT_RETRIES times. While any request waits the engine starts no new ones:
+    LiveJournal asked the crawler to slow down.
+    """
+
+    waiting = 0
+
+    async def process_response(  # type: ignore[override]  # Scrapy awaits coroutine methods
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        settings = self.crawler.settings
+        retries = int(request.meta.get("retry_times", 0))
+        if response.status in WAIT_STATUSES and not request.meta.get("dont_retry", False):
+            # Being told to wait is not a failure: it has a retry budget of its own.
+            limit = settings.getint("ARCHIVER_RATE_LIMIT_RETRIES")
+            request.meta["max_retry_times"] = limit
+            if retries >= limit:
+                return response
+            header = response.headers.get("Retry-After")
+            wait = wait_before_retry(
+                header.decode("latin-1") if header else None,
+                retries,
+                datetime.now(UTC),
+                base=settings.getfloat("ARCHIVER_BACKOFF_SECONDS"),
+                cap=settings.getfloat("ARCHIVER_MAX_WAIT"),
+            )
+            await self._wait(wait)
+        result: Request | Response = super().process_response(request, response)
+        return result
+
+    async def _wait(self, seconds: float) -> None:
+        engine = self.crawler.engine
+        self.waiting += 1
+        if engine is not None:
+            engine.pause()
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("archiver/waited_seconds", round(seconds))
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self.waiting -= 1
+            if engine is not None and self.waiting == 0:
+                engine.unpause()

@@ -29,6 +29,11 @@ CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 
 RETRY_ENABLED = True
+# A 429 or 503 is waited out before its retry: Retry-After, or ARCHIVER_BACKOFF_SECONDS doubled
+# at each retry when LiveJournal gives none; never more than ARCHIVER_MAX_WAIT at once.
+ARCHIVER_BACKOFF_SECONDS = 5.0
+ARCHIVER_MAX_WAIT = 600.0
+ARCHIVER_RATE_LIMIT_RETRIES = 20
 RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
@@ -49,6 +54,8 @@ ARCHIVER_WARC_PREFIX = "archiver"
 ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.PatientRetryMiddleware": 550,
     "archiver.middlewares.ArchiverProxyMiddleware": 740,
     # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
     "archiver.extensions.WarcFailureRecorder": 990,

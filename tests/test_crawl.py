@@ -343,7 +343,7 @@ def test_rate_limited_crawl_exits_with_its_own_code(tmp_path: Path) -> None:
             "--proxy",
             server.proxy_url,
             "-s",
-            "RETRY_TIMES=1",
+            "ARCHIVER_RATE_LIMIT_RETRIES=2",
             *FAST,
         )
     assert done.returncode == exitcodes.RATE_LIMITED, done.stdout + done.stderr[-2000:]

@@ -8,9 +8,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archiver import exitcodes
+from archiver.backoff import wait_before_retry
 from archiver.sample.content import build_site, iter_manifest
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import running_server
@@ -158,3 +160,52 @@ def test_a_post_gone_from_a_full_listing_is_marked_deleted_and_kept(tmp_path: Pa
     versions = db.execute("select count(*) from post_versions").fetchone()[0]
     changed = db.execute("select changed_posts from crawl_runs where id = 2").fetchone()[0]
     assert versions == changed >= 1
+
+
+def test_429s_are_waited_out_and_no_page_is_lost(tmp_path: Path) -> None:
+    faults = FaultOptions(throttle_requests=12, retry_after=1)
+    with running_server(site=build_site(0, 60), faults=faults) as server:
+        started = time.monotonic()
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "archiver.cli", "crawl", "zloy_odessit"),
+                *("--output", str(tmp_path), "--proxy", server.proxy_url, *FAST),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        elapsed = time.monotonic() - started
+        throttled = server.server.stats.faults.get("throttle", 0)
+    assert done.returncode == exitcodes.OK, done.stdout + done.stderr[-3000:]
+    assert throttled == 12
+    assert elapsed >= 2  # it waited as long as Retry-After said, more than once
+    db = sqlite3.connect(tmp_path / "archive.db")
+    assert db.execute("select count(*) from errors").fetchone()[0] == 0
+    public = [
+        r
+        for r in iter_manifest(build_site(0, 60))
+        if r["type"] == "post" and r["journal"] == "zloy_odessit" and r["security"] == "public"
+    ]
+    assert db.execute("select count(*) from posts").fetchone()[0] == len(public)
+    # Each 429 and the retry that followed it are both in the archive, 1 s or more apart.
+    rows = db.execute(
+        "select url, status, fetched_at from captures order by url, fetched_at"
+    ).fetchall()
+    limited = [(url, at) for url, status, at in rows if status == 429]
+    assert len(limited) == 12
+    for url, at in limited:
+        later = [a for u, s, a in rows if u == url and s == 200 and a > at]
+        assert later, url
+        gap = datetime.fromisoformat(later[0]) - datetime.fromisoformat(at)
+        assert gap.total_seconds() >= 1, url
+
+
+def test_backoff_reads_retry_after_in_both_forms() -> None:
+    now = datetime(2021, 10, 10, 12, 0, tzinfo=UTC)
+    assert wait_before_retry("7", 0, now, base=5, cap=600) == 7
+    assert wait_before_retry("Sun, 10 Oct 2021 12:01:30 GMT", 0, now, base=5, cap=600) == 90
+    assert wait_before_retry(None, 0, now, base=5, cap=600) == 5
+    assert wait_before_retry(None, 3, now, base=5, cap=600) == 40
+    assert wait_before_retry("86400", 0, now, base=5, cap=600) == 600
+    assert wait_before_retry("soon", 1, now, base=5, cap=600) == 10
