@@ -209,3 +209,34 @@ def test_backoff_reads_retry_after_in_both_forms() -> None:
     assert wait_before_retry(None, 3, now, base=5, cap=600) == 40
     assert wait_before_retry("86400", 0, now, base=5, cap=600) == 600
     assert wait_before_retry("soon", 1, now, base=5, cap=600) == 10
+
+
+def test_the_readme_crontab_lines_run_as_written(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    lines = [line for line in readme.splitlines() if "cd /srv/archiver && " in line]
+    assert len(lines) == 2
+    journals = tmp_path / "journals.txt"
+    journals.write_text("zloy_odessit\ntea_club\n")
+    output = tmp_path / "lj"
+    with running_server(site=build_site(0, 60)) as server:
+        for line in lines:
+            command = line.split("cd /srv/archiver && ", 1)[1].split(" >> ", 1)[0]
+            words = [
+                str(journals) if w == "journals.txt" else str(output) if w == "/srv/lj" else w
+                for w in command.split()
+            ]
+            assert words[0] == ".venv/bin/archiver"
+            done = subprocess.run(
+                [
+                    *(str(Path(sys.executable).parent / "archiver"), *words[1:]),
+                    *("--proxy", server.proxy_url, *FAST),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert done.returncode == exitcodes.OK, done.stdout + done.stderr[-3000:]
+            assert done.stdout.strip().endswith("crawl finished")
+    db = sqlite3.connect(output / "archive.db")
+    runs = db.execute("select journals, outcome from crawl_runs").fetchall()
+    assert runs == [('["zloy_odessit", "tea_club"]', "success")] * 2
