@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.crawlplan import CrawlPlan, FollowDecision
+from archiver.crawlplan import CrawlPlan, FollowDecision, Mode
+from archiver.items import JournalKnowledge
 from archiver.outcome import CrawlOutcome
 
 ROOT = "https://zloy-odessit.livejournal.com"
@@ -65,3 +66,48 @@ def test_outcomes() -> None:
     assert gone.summary == "journal b has been suspended by LiveJournal"
     limited = CrawlOutcome.decide(["a"], {"a": "active"}, errors=3, gave_up_rate_limited=True)
     assert (limited.name, limited.exit_code) == ("rate-limited", 5)
+
+
+def plan_knowing(listed: bool, full: bool = False) -> CrawlPlan:
+    plan = CrawlPlan(["zloy_odessit"], full=full)
+    plan.know(
+        "zloy_odessit",
+        JournalKnowledge(
+            listed=listed,
+            comment_counts={f"{ROOT}/100.html": 3, f"{ROOT}/200.html": 0},
+            newest=frozenset({f"{ROOT}/200.html"}),
+        ),
+    )
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("listed", "full", "url", "shown", "decision"),
+    [
+        # Listed whole before: the newest listings only, and only posts that may have changed.
+        (True, False, f"{ROOT}/?skip=20", None, FollowDecision.FETCH),
+        (True, False, f"{ROOT}/data/atom", None, FollowDecision.FETCH),
+        (True, False, f"{ROOT}/2021/", None, FollowDecision.NOT_NEEDED),
+        (True, False, f"{ROOT}/tag/english", None, FollowDecision.NOT_NEEDED),
+        (True, False, f"{ROOT}/300.html", None, FollowDecision.FETCH),  # new
+        (True, False, f"{ROOT}/100.html", 3, FollowDecision.UNCHANGED),
+        (True, False, f"{ROOT}/100.html", None, FollowDecision.UNCHANGED),
+        (True, False, f"{ROOT}/100.html", 4, FollowDecision.FETCH),  # new comments
+        (True, False, f"{ROOT}/200.html", 0, FollowDecision.FETCH),  # refresh window
+        # Never listed whole (a first run, or one killed half-way): list all, fetch what is new.
+        (False, False, f"{ROOT}/2021/", None, FollowDecision.FETCH),
+        (False, False, f"{ROOT}/100.html", 3, FollowDecision.UNCHANGED),
+        (False, False, f"{ROOT}/300.html", None, FollowDecision.FETCH),
+        # --full: everything.
+        (True, True, f"{ROOT}/2021/", None, FollowDecision.FETCH),
+        (True, True, f"{ROOT}/100.html", 3, FollowDecision.FETCH),
+    ],
+)
+def test_what_a_run_fetches_depends_on_what_is_archived(
+    listed: bool, full: bool, url: str, shown: int | None, decision: FollowDecision
+) -> None:
+    plan = plan_knowing(listed, full)
+    assert plan.decide(url, "zloy_odessit", shown) is decision
+    assert plan.mode("zloy_odessit") is (
+        Mode.FULL if full else Mode.UPDATE if listed else Mode.DISCOVER
+    )
