@@ -35,6 +35,7 @@ def _fault_options(
     fail_attempts: int,
     gzip: bool,
     chunked: bool,
+    crawl_delay: float = 0.0,
 ) -> FaultOptions:
     return FaultOptions(
         latency_ms=latency_ms,
@@ -47,6 +48,7 @@ def _fault_options(
         fail_attempts=fail_attempts,
         gzip=gzip,
         chunked=chunked,
+        crawl_delay=crawl_delay,
     )
 
 
@@ -72,6 +74,9 @@ def _fault_options(
 @click.option("--fail-attempts", default=1, show_default=True, help="Attempts that misbehave.")
 @click.option("--gzip", is_flag=True, help="Gzip bodies for clients that accept it.")
 @click.option("--chunked", is_flag=True, help="Send bodies with chunked transfer encoding.")
+@click.option(
+    "--crawl-delay", default=0.0, type=click.FloatRange(0), help="robots.txt Crawl-delay."
+)
 def sample_server(
     host: str,
     port: int,
@@ -88,6 +93,7 @@ def sample_server(
     fail_attempts: int,
     gzip: bool,
     chunked: bool,
+    crawl_delay: float,
 ) -> None:
     """Run the bundled sample LiveJournal (an HTTP server and HTTPS proxy) on loopback."""
     site = build_site(revision, posts)
@@ -108,6 +114,7 @@ def sample_server(
         fail_attempts,
         gzip,
         chunked,
+        crawl_delay,
     )
     with suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(SampleServer(site, faults), host, port))
@@ -142,7 +149,11 @@ def crawl(
         names += [ln.strip() for ln in journals_file.read_text().splitlines() if ln.strip()]
     if not names:
         raise click.UsageError("name at least one journal, or give --journals-file")
-    settings = crawl_settings(output, proxy, dict(_setting(o) for o in overrides))
+    given = dict(_setting(o) for o in overrides)
+    if sys.stderr.isatty():
+        # A person is watching: a progress line instead of Scrapy's log lines.
+        given = {"ARCHIVER_PROGRESS": "True", "LOG_LEVEL": "WARNING", **given}
+    settings = crawl_settings(output, proxy, given)
     if full:
         settings.set("ARCHIVER_FULL", True, priority="cmdline")
     result = run_crawl(names, settings)

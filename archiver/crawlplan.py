@@ -29,8 +29,14 @@ class Mode(enum.Enum):
     UPDATE = "update"  # listed before: index pages and feeds, new and changed posts only
 
 
-# What a run reads in UPDATE mode: the newest posts' listings, no calendar, no tags.
-UPDATE_KINDS = frozenset({"index", "rss", "atom"})
+# What a run reads in UPDATE mode: the newest posts' listings and the year pages, whose
+# per-day counts show the old days that changed; those days' pages, but no tags.
+UPDATE_KINDS = frozenset({"index", "rss", "atom", "year"})
+
+
+def day_key(ref: urls.PageRef) -> str:
+    """`YYYY-MM-DD` of a day page, the form `posts.published` starts with."""
+    return f"{ref.year or 0:04d}-{ref.month or 0:02d}-{ref.day or 0:02d}"
 
 
 class CrawlPlan:
@@ -41,6 +47,8 @@ class CrawlPlan:
         self.posts_seen: set[str] = set()
         self.knowledge: dict[str, JournalKnowledge] = {}
         self.listed_posts: dict[str, set[int]] = {}  # ditemids seen on listing pages
+        # UPDATE mode: the days listed whole this run, YYYY-MM-DD -> the ditemids shown.
+        self.listed_days: dict[str, dict[str, set[int]]] = {}
         self._policy_requested: set[str] = set()
 
     def add_journal(self, name: str) -> None:
@@ -76,19 +84,40 @@ class CrawlPlan:
         if ditemid is not None:
             self.listed_posts.setdefault(journal, set()).add(ditemid)
 
-    def decide(self, url: str, journal: str, shown_comments: int | None = None) -> FollowDecision:
-        """Whether to fetch `url`, found on a page of `journal` (with the comment count shown
-        beside it, if the page shows one)."""
+    def decide(self, url: str, journal: str, shown: int | None = None) -> FollowDecision:
+        """Whether to fetch `url`, found on a page of `journal`, with the count the page shows
+        beside it, if any: a post's comments, or a day's posts on a year page."""
         decision = self._decide_by_url(url, journal)
         if decision is not FollowDecision.FETCH:
             return decision
         ref = urls.classify(url)
         mode = self.mode(journal)
+        if mode is Mode.UPDATE and ref.kind == "day":
+            return self._decide_day(ref, journal, shown)
         if mode is Mode.UPDATE and ref.kind not in UPDATE_KINDS | {"post"}:
             return FollowDecision.NOT_NEEDED
         if ref.kind == "post" and not ref.query and mode is not Mode.FULL:
-            return self._decide_post(url, journal, shown_comments)
+            return self._decide_post(url, journal, shown)
         return FollowDecision.FETCH
+
+    def _decide_day(self, ref: urls.PageRef, journal: str, shown: int | None) -> FollowDecision:
+        known = self.knowledge.get(journal, NOTHING)
+        if shown is None or shown == known.day_counts.get(day_key(ref), 0):
+            return FollowDecision.UNCHANGED
+        return FollowDecision.FETCH
+
+    def year_listed(self, journal: str, year: int, shown_days: list[str]) -> None:
+        """A year page read in UPDATE mode: an archived day it no longer shows lost its posts."""
+        shown = {day_key(urls.classify(url)) for url in shown_days}
+        days = self.listed_days.setdefault(journal, {})
+        for day in self.knowledge.get(journal, NOTHING).day_counts:
+            if day.startswith(f"{year:04d}-") and day not in shown:
+                days.setdefault(day, set())
+
+    def day_listed(self, journal: str, day_url: str, post_urls: tuple[str, ...]) -> None:
+        ditemids = {urls.classify(u).ditemid for u in post_urls}
+        key = day_key(urls.classify(day_url))
+        self.listed_days.setdefault(journal, {})[key] = {d for d in ditemids if d is not None}
 
     def _decide_post(self, url: str, journal: str, shown_comments: int | None) -> FollowDecision:
         known = self.knowledge.get(journal, NOTHING)

@@ -103,6 +103,8 @@ class PageLinks:
     comment_counts: dict[str, int] = field(default_factory=dict)  # post URL -> count shown
     # On a post page: the other comment pages (?page=N) and folded threads (?thread=ID).
     comment_page_urls: tuple[str, ...] = ()
+    # On a year page: each day with posts -> how many the calendar says it has.
+    day_counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class JournalKnowledge:
     listed: bool = False  # a run has listed the whole journal
     comment_counts: dict[str, int | None] = field(default_factory=dict)  # post URL -> count
     newest: frozenset[str] = frozenset()  # the newest archived posts: the refresh window
+    day_counts: dict[str, int] = field(default_factory=dict)  # YYYY-MM-DD -> archived posts
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
-"""Thin downloader middleware: sends every request through ARCHIVER_PROXY when it is set."""
+"""Thin downloader middlewares: the proxy, patient retries after 429/503, robots.txt Crawl-delay."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from protego import Protego
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares import cookies
@@ -89,3 +91,40 @@ class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]
             self.waiting -= 1
             if engine is not None and self.waiting == 0:
                 engine.unpause()
+
+
+class CrawlDelayMiddleware:
+    """Honours a robots.txt `Crawl-delay`: requests to that host start at least that many
+    seconds apart (Scrapy reads robots.txt rules but not this line). The delay is read from
+    the robots.txt response as it comes back, before any other request to the host goes out."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.delays: dict[str, float] = {}
+        self.next_start: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlDelayMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        host = urlsplit(request.url).hostname or ""
+        delay = self.delays.get(host)
+        if not delay:
+            return
+        loop = asyncio.get_running_loop()
+        start = max(loop.time(), self.next_start.get(host, 0.0))
+        self.next_start[host] = start + delay
+        await asyncio.sleep(start - loop.time())
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        parts = urlsplit(request.url)
+        if parts.path == "/robots.txt" and response.status == 200 and parts.hostname:
+            agent = str(self.crawler.settings.get("USER_AGENT") or "*")
+            rules = Protego.parse(response.body.decode("utf-8", "replace"))
+            delay = rules.crawl_delay(agent)
+            if delay:
+                self.delays[parts.hostname] = float(delay)
+        return response

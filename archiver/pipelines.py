@@ -64,6 +64,7 @@ class StorePipeline:
             outcome = store.save_post(self.db, item, now, run_id=self.run_id, capture_id=capture_id)
             self.counts[outcome] += 1
             self.counts["posts"] += 1
+            self._stat("archiver/posts_saved")
         elif isinstance(item, JournalItem):
             store.save_journal(self.db, item, now, capture_id=capture_id)
             self.journals[item.username] = item.status
@@ -83,21 +84,41 @@ class StorePipeline:
         elif isinstance(item, ErrorItem):
             store.record_error(self.db, self.run_id, item.url, item.kind, item.message, now)
             self.counts["errors"] += 1
+            self._stat("archiver/errors")
             if item.kind == "rate-limited":
                 self.counts["rate_limited_errors"] += 1
 
     def _close_listings(self, plan: CrawlPlan) -> None:
-        """A run that listed a journal whole, without a failure, marks the posts it no longer
-        lists as deleted and lets the next runs read only the newest listings."""
+        """A run without a failure marks as deleted the posts its listings no longer show: all of
+        the journal's when it listed the journal whole (and then lets the next runs read only
+        the newest listings), those of the days whose calendar pages it read otherwise."""
         if self.counts["errors"] or self.run_id is None:
             return
         for journal in plan.journals:
-            if plan.mode(journal) is Mode.UPDATE or plan.statuses.get(journal) != "active":
+            if plan.statuses.get(journal) != "active":
+                continue
+            if plan.mode(journal) is Mode.UPDATE:
+                days = plan.listed_days.get(journal, {})
+                marked = store.mark_missing_posts_on_days(self.db, journal, days, self.run_id)
+                self.counts["deleted"] += marked
                 continue
             listed = plan.listed_posts.get(journal, set())
             marked = store.mark_missing_posts(self.db, journal, listed, self.run_id)
             self.counts["deleted"] += marked
             store.mark_listed(self.db, journal, self.run_id)
+
+    def _stat(self, name: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(name)
+
+    def _tally(self, requests: int) -> str:
+        """The run in one line, for the log cron mails or keeps."""
+        c = self.counts
+        return (
+            f"{requests} requests; posts: {c['new']} new, {c['changed']} changed, "
+            f"{c['unchanged']} unchanged, {c['deleted']} gone; {c['comments']} comments; "
+            f"{c['errors']} errors"
+        )
 
     def close_spider(self, spider: Spider | None = None) -> None:
         now = _now()
@@ -115,7 +136,7 @@ class StorePipeline:
         )
         if stats is not None:
             stats.set_value("archiver/exit_code", outcome.exit_code)
-            stats.set_value("archiver/outcome", outcome.summary)
+            stats.set_value("archiver/outcome", f"{self._tally(requests)}\n{outcome.summary}")
         assert self.run_id is not None
         store.finish_run(
             self.db,

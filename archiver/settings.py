@@ -47,7 +47,10 @@ DOWNLOAD_HANDLERS = {
 }
 EXTENSIONS = {
     "archiver.extensions.WarcExtension": 100,
+    "archiver.extensions.ProgressExtension": 500,
 }
+# A live progress line on stderr; `archiver crawl` turns it on when stderr is a terminal.
+ARCHIVER_PROGRESS = False
 # WARC files: OUTPUT/warc/{ARCHIVER_WARC_PREFIX}-{timestamp}-{serial}.warc.gz, a new file once
 # one reaches ARCHIVER_WARC_MAX_BYTES.
 ARCHIVER_WARC_PREFIX = "archiver"
@@ -56,6 +59,8 @@ ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.PatientRetryMiddleware": 550,
+    # After HttpCompressionMiddleware (590) has decoded robots.txt.
+    "archiver.middlewares.CrawlDelayMiddleware": 580,
     "archiver.middlewares.ArchiverProxyMiddleware": 740,
     # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
     "archiver.extensions.WarcFailureRecorder": 990,

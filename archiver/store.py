@@ -672,6 +672,24 @@ def mark_missing_posts(
     return marked
 
 
+def mark_missing_posts_on_days(
+    db: Database, journal: str, listed: dict[str, set[int]], run_id: int
+) -> int:
+    """Like `mark_missing_posts`, for a run that listed some days whole (`YYYY-MM-DD` -> the
+    ditemids the calendar showed that day, empty for a day it no longer shows)."""
+    marked = 0
+    with db.atomic():
+        for day, ditemids in listed.items():
+            cursor = db.execute(
+                "UPDATE posts SET deleted_in_run = ? WHERE journal = ? AND deleted_in_run IS NULL "
+                "AND substr(published, 1, 10) = ? "
+                "AND ditemid NOT IN (SELECT value FROM json_each(?))",
+                [run_id, journal, day, json.dumps(sorted(ditemids))],
+            )
+            marked += cursor.rowcount
+    return marked
+
+
 def journal_knowledge(db: Database, journal: str, refresh_window: int) -> JournalKnowledge:
     listed = db.execute(
         "SELECT listed_in_run IS NOT NULL FROM journals WHERE username = ?", [journal]
@@ -681,10 +699,16 @@ def journal_knowledge(db: Database, journal: str, refresh_window: int) -> Journa
         "ORDER BY published DESC, ditemid DESC",
         [journal],
     ).fetchall()
+    days = db.execute(
+        "SELECT substr(published, 1, 10), COUNT(*) FROM posts WHERE journal = ? "
+        "AND deleted_in_run IS NULL AND published IS NOT NULL GROUP BY 1",
+        [journal],
+    ).fetchall()
     return JournalKnowledge(
         listed=bool(listed and listed[0]),
         comment_counts={url: count for url, count in rows},
         newest=frozenset(url for url, _count in rows[:refresh_window]),
+        day_counts=dict(days),
     )
 
 

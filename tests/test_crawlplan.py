@@ -76,6 +76,7 @@ def plan_knowing(listed: bool, full: bool = False) -> CrawlPlan:
             listed=listed,
             comment_counts={f"{ROOT}/100.html": 3, f"{ROOT}/200.html": 0},
             newest=frozenset({f"{ROOT}/200.html"}),
+            day_counts={"2021-09-30": 2},
         ),
     )
     return plan
@@ -84,10 +85,15 @@ def plan_knowing(listed: bool, full: bool = False) -> CrawlPlan:
 @pytest.mark.parametrize(
     ("listed", "full", "url", "shown", "decision"),
     [
-        # Listed whole before: the newest listings only, and only posts that may have changed.
+        # Listed whole before: the newest listings, the year pages, the days whose count
+        # changed, and only posts that may have changed.
         (True, False, f"{ROOT}/?skip=20", None, FollowDecision.FETCH),
         (True, False, f"{ROOT}/data/atom", None, FollowDecision.FETCH),
-        (True, False, f"{ROOT}/2021/", None, FollowDecision.NOT_NEEDED),
+        (True, False, f"{ROOT}/2021/", None, FollowDecision.FETCH),
+        (True, False, f"{ROOT}/2021/09/30/", 2, FollowDecision.UNCHANGED),
+        (True, False, f"{ROOT}/2021/09/30/", 1, FollowDecision.FETCH),  # a post deleted
+        (True, False, f"{ROOT}/2021/09/29/", 1, FollowDecision.FETCH),  # a post added
+        (True, False, f"{ROOT}/2021/09/30/", None, FollowDecision.UNCHANGED),
         (True, False, f"{ROOT}/tag/english", None, FollowDecision.NOT_NEEDED),
         (True, False, f"{ROOT}/300.html", None, FollowDecision.FETCH),  # new
         (True, False, f"{ROOT}/100.html", 3, FollowDecision.UNCHANGED),
@@ -96,6 +102,7 @@ def plan_knowing(listed: bool, full: bool = False) -> CrawlPlan:
         (True, False, f"{ROOT}/200.html", 0, FollowDecision.FETCH),  # refresh window
         # Never listed whole (a first run, or one killed half-way): list all, fetch what is new.
         (False, False, f"{ROOT}/2021/", None, FollowDecision.FETCH),
+        (False, False, f"{ROOT}/2021/09/30/", 2, FollowDecision.FETCH),
         (False, False, f"{ROOT}/100.html", 3, FollowDecision.UNCHANGED),
         (False, False, f"{ROOT}/300.html", None, FollowDecision.FETCH),
         # --full: everything.

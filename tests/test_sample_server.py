@@ -257,3 +257,12 @@ def test_manifest_command_prints_json_lines() -> None:
     seed = next(r for r in records if r["type"] == "post" and r["title"] == "Afghan Trap 2.0")
     assert seed["tags"] == ["english"]
     assert set(seed) >= {"ditemid", "url", "published", "comment_count", "security"}
+
+
+def test_comment_ids_are_unique_in_each_journal() -> None:
+    """LiveJournal's talkids are unique per journal: the archive keys comments on them."""
+    from archiver.sample.content import build_site, comments_of
+
+    for journal in build_site(1, 2000).journals.values():
+        talkids = [c.talkid for post in journal.posts for c in comments_of(post)]
+        assert len(talkids) == len(set(talkids)), journal.username

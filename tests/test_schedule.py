@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from archiver import exitcodes
@@ -63,39 +64,63 @@ def post_fetches(db: sqlite3.Connection, run_id: int) -> list[str]:
 def newest(db: sqlite3.Connection, before_run: int, count: int) -> set[str]:
     """The refresh window a run started with: the newest posts archived by earlier runs."""
     rows = db.execute(
-        "select url from posts where first_seen <= (select started_at from crawl_runs "
+        "select url from posts where first_seen < (select started_at from crawl_runs "
         "where id = ?) order by published desc, ditemid desc limit ?",
         [before_run, count],
     )
     return {row[0] for row in rows}
 
 
-def test_a_second_run_fetches_only_new_and_recent_posts(tmp_path: Path) -> None:
-    first = crawl(tmp_path, 0)
-    assert first.returncode == exitcodes.OK, first.stderr[-3000:]
-    db = sqlite3.connect(tmp_path / "archive.db")
-    assert db.execute("select listed_in_run from journals where username = 'bulk_journal'")
-    assert {r[0] for r in db.execute("select url from posts")} == set(public_posts(0))
-    second = crawl(tmp_path, 1)
-    assert second.returncode == exitcodes.OK, second.stderr[-3000:]
+def archived_state(database: Path) -> dict[str, list[tuple[object, ...]]]:
+    """What a journal's archive says now, without crawl bookkeeping and the history it keeps."""
+    db = sqlite3.connect(database)
+    live = "(select ditemid from posts where deleted_in_run is null)"
+    queries = {
+        "posts": "select url, title, poster, published, body_html, comment_count, security, "
+        "content_hash from posts where deleted_in_run is null",
+        "tags": "select p.ditemid, t.name from post_tags p join tags t on t.id = p.tag_id "
+        f"where p.ditemid in {live}",
+        "comments": "select talkid, ditemid, parent_talkid, poster, subject, body_html, state "
+        f"from comments where ditemid in {live}",
+        "policy": "select anonymous_allowed, screened, screened_scope, ip_recorded, "
+        "comments_disabled from comment_policies where id = (select max(id) from "
+        "comment_policies)",
+        "journal": "select username, title, journal_type, status from journals",
+    }
+    return {name: sorted(db.execute(sql).fetchall()) for name, sql in queries.items()}
 
-    new = set(public_posts(1)) - set(public_posts(0))
-    assert len(new) == 3
+
+def test_a_scheduled_run_fetches_what_changed_and_matches_a_fresh_crawl(tmp_path: Path) -> None:
+    first = crawl(tmp_path / "kept", 0)
+    assert first.returncode == exitcodes.OK, first.stderr[-3000:]
+    second = crawl(tmp_path / "kept", 1)
+    assert second.returncode == exitcodes.OK, second.stderr[-3000:]
+    fresh = crawl(tmp_path / "fresh", 1)
+    assert fresh.returncode == exitcodes.OK, fresh.stderr[-3000:]
+    assert archived_state(tmp_path / "kept" / "archive.db") == archived_state(
+        tmp_path / "fresh" / "archive.db"
+    )
+
+    before, after = public_posts(0), public_posts(1)
+    new = set(after) - set(before)
+    (gone,) = set(before) - set(after)
+    changed = {u for u in set(after) & set(before) if after[u] != before[u]}
+    assert len(new) == 3 and len(changed) >= 2  # an edit; new comments on older posts
+    db = sqlite3.connect(tmp_path / "kept" / "archive.db")
+    assert db.execute("select deleted_in_run from posts where url = ?", [gone]).fetchone() == (2,)
     window = newest(db, 2, WINDOW)
     fetched = post_fetches(db, 2)
     assert len(fetched) == len(set(fetched))
-    assert set(fetched) >= new
-    assert set(fetched) <= new | window
-    runs = db.execute(
-        "select requests, new_posts, unchanged_posts, outcome from crawl_runs order by id"
-    ).fetchall()
-    assert runs[1][1] == 3 and runs[1][3] == "success"
-    # Index pages (up to the scroll-back limit), the feeds, robots.txt, one ?format=light page
-    # and the posts: a small fraction of the first run.
-    assert runs[1][0] <= len(new) + WINDOW + 20
-    assert runs[0][0] > 500
-    urls = {r[0] for r in db.execute("select url from posts")}
-    assert urls >= set(public_posts(1))
+    assert new | changed <= set(fetched) <= new | changed | window
+    # Besides those posts: robots.txt, the index pages up to the scroll-back limit, the two
+    # feeds, one page per year and the pages of the days whose post count changed.
+    year_count = len({str(after[u]["published"])[:4] for u in after})
+    others = db.execute(
+        "select count(*) from captures where run_id = 2 and url not like '%.html%'"
+    ).fetchone()[0]
+    assert others <= 1 + 11 + 2 + year_count + len(new) + 1
+    requests = db.execute("select requests from crawl_runs order by id").fetchall()
+    assert requests[1][0] * 10 < requests[0][0]
 
 
 def test_full_fetches_every_post_again(tmp_path: Path) -> None:
@@ -240,3 +265,73 @@ def test_the_readme_crontab_lines_run_as_written(tmp_path: Path) -> None:
     db = sqlite3.connect(output / "archive.db")
     runs = db.execute("select journals, outcome from crawl_runs").fetchall()
     assert runs == [('["zloy_odessit", "tea_club"]', "success")] * 2
+
+
+def test_robots_crawl_delay_spaces_the_requests(tmp_path: Path) -> None:
+    faults = FaultOptions(crawl_delay=0.3)
+    with running_server(site=build_site(0, 60), faults=faults) as server:
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "archiver.cli", "crawl", "tea_club"),
+                *("--output", str(tmp_path), "--proxy", server.proxy_url, *FAST),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    assert done.returncode == exitcodes.OK, done.stdout + done.stderr[-3000:]
+    db = sqlite3.connect(tmp_path / "archive.db")
+    times = sorted(
+        datetime.fromisoformat(row[0])
+        for row in db.execute("select fetched_at from captures where url not like '%robots.txt'")
+    )
+    assert len(times) > 20
+    gaps = [(b - a).total_seconds() for a, b in pairwise(times)]
+    # Requests start 0.3 s apart; responses come back about as far apart.
+    assert sum(gaps) / len(gaps) >= 0.28
+    assert min(gaps) >= 0.15  # (responses finish with some jitter; unpaced ones are ms apart)
+
+
+def test_a_terminal_gets_a_live_progress_line(tmp_path: Path) -> None:
+    """On a terminal `archiver crawl` shows one line that it rewrites; no log lines."""
+    import pty
+
+    with running_server(site=build_site(0, 60)) as server:
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "archiver.cli", "crawl", "zloy_odessit"),
+                *("--output", str(tmp_path), "--proxy", server.proxy_url),
+                *("-s", "AUTOTHROTTLE_ENABLED=False"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            shown += chunk
+        stdout = process.communicate(timeout=600)[0].decode()
+        os.close(leader)
+    assert process.returncode == exitcodes.OK, shown.decode()[-2000:]
+    text = shown.decode()
+    frames = [f.strip() for f in text.split("\r") if f.strip()]
+    assert len(frames) >= 2
+    last = frames[-1]
+    public = len(
+        [
+            r
+            for r in iter_manifest(build_site(0, 60))
+            if r["type"] == "post" and r["journal"] == "zloy_odessit" and r["security"] == "public"
+        ]
+    )
+    assert f"{public} posts saved" in last and "0 errors" in last and "pages/s" in last
+    assert "INFO" not in text
+    assert stdout.strip().endswith("crawl finished")
+    assert f"posts: {public} new" in stdout

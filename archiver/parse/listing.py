@@ -16,6 +16,7 @@ from archiver.parse.markup import class_set, has_class, int_in, text_of
 from archiver.parse.page import Page
 
 LISTING_KINDS = frozenset({"index", "tag", "year", "month", "day"})
+_DAY_COUNT = re.compile(r"\((\d+)\)")
 _NO_COMMENTS = ("leave a comment", "оставить комментарий", "залишити коментар", "no comments")
 _FEED_START = re.compile(r"(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed)\b", re.DOTALL)
 _FEED_TYPES = frozenset(
@@ -50,6 +51,7 @@ def parse_listing(page: Page, journal: str) -> PageLinks:
     posts: list[str] = []
     listings: list[str] = []
     counts: dict[str, int] = {}
+    day_counts: dict[str, int] = {}
     own = canonical(page.ref)
     for anchor in page.sel.xpath("//a[@href]"):
         href = str(anchor.attrib["href"])
@@ -68,13 +70,25 @@ def parse_listing(page: Page, journal: str) -> PageLinks:
                 counts[target] = count
         elif ref.kind in LISTING_KINDS and target != own:
             listings.append(target)
+            if ref.kind == "day" and page.ref.kind == "year":
+                shown = _day_count(anchor)
+                if shown is not None:
+                    day_counts[target] = shown
     return PageLinks(
         source_url=page.url,
         kind=page.ref.kind,
         post_urls=tuple(dict.fromkeys(posts)),
         listing_urls=tuple(dict.fromkeys(listings)),
         comment_counts=counts,
+        day_counts=day_counts,
     )
+
+
+def _day_count(anchor: Selector) -> int | None:
+    """The "(N)" a calendar cell shows beside its day link: how many posts that day has."""
+    cell = anchor.xpath("..")
+    match = _DAY_COUNT.search(text_of(cell[0])) if cell else None
+    return int(match.group(1)) if match else None
 
 
 def year_links(page: Page, journal: str) -> list[str]:

@@ -227,7 +227,7 @@ def _generate_comments(
     start = published.replace(tzinfo=UTC) - timedelta(hours=3)
     batches = [(start, base)] + [(site_now(r - 1), n) for r, n in added]
     flat: list[Comment] = []
-    talkid = (ditemid % 997) * 1000 + 1
+    talkid = ditemid * 1000 + 1  # unique in the journal, as LiveJournal's are
     for batch_start, count in batches:
         for i in range(count):
             parent = _pick_parent(rng, flat)
@@ -555,7 +555,17 @@ def _apply_round(journal: Journal, round_no: int) -> Journal:
             journal.username, top_jitemid + 1 + k, when, journal.language, rng, journal.members
         )
         posts.append(dataclasses.replace(post, security="public"))
-    edit_at = editable[rng.randrange(len(editable))]
+    # Activity gathers where readers are: an edit to one of the five newest public posts, new
+    # comments on posts a little older (still on the index pages); a deletion can hit any post.
+    recent = (
+        sorted(
+            (i for i in editable if posts[i].is_public),
+            key=lambda i: (posts[i].published, posts[i].ditemid),
+            reverse=True,
+        )
+        or editable
+    )
+    edit_at = recent[rng.randrange(min(5, len(recent)))]
     edited = posts[edit_at]
     posts[edit_at] = dataclasses.replace(
         edited,
@@ -564,7 +574,8 @@ def _apply_round(journal: Journal, round_no: int) -> Journal:
         + f"<p>UPD {round_no}: {seed_data.sentence(rng, 'en', 5, 9)}</p>",
         edited_in_round=round_no,
     )
-    for i in rng.sample(editable, min(2, len(editable))):
+    commented = recent[10:60] or editable
+    for i in rng.sample(commented, min(2, len(commented))):
         post = posts[i]
         if post.fixed_comments is None:
             posts[i] = dataclasses.replace(

@@ -22,6 +22,7 @@ class FaultOptions:
     fail_attempts: int = 1
     gzip: bool = False  # gzip bodies for clients that accept it
     chunked: bool = False  # send bodies with Transfer-Encoding: chunked
+    crawl_delay: float = 0.0  # robots.txt asks crawlers for this Crawl-delay (seconds)
 
     @property
     def any(self) -> bool:

@@ -9,6 +9,7 @@ LiveJournal's own URLs, and the requests it records are the ones it would send t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gzip
 import ssl
 import threading
@@ -16,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from archiver.sample import routes
 from archiver.sample.content import Site, build_site
@@ -146,6 +148,9 @@ class SampleServer:
             self._cache.move_to_end(key)
             return cached
         response = routes.respond(self.site, request)
+        if self.faults.crawl_delay and urlsplit(request.url).path == "/robots.txt":
+            line = f"Crawl-delay: {self.faults.crawl_delay:g}\n".encode()
+            response = dataclasses.replace(response, body=response.body + line)
         self._cache[key] = response
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)

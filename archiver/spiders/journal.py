@@ -13,7 +13,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from archiver import __version__, store, urls
-from archiver.crawlplan import CrawlPlan, FollowDecision
+from archiver.crawlplan import CrawlPlan, FollowDecision, Mode
 from archiver.extensions import CAPTURE_META_KEY, session_for
 from archiver.items import (
     Captured,
@@ -178,13 +178,28 @@ class JournalSpider(scrapy.Spider):
         if links.kind in LISTING_PAGE_KINDS:
             for url in links.post_urls:
                 self.plan.post_listed(journal, url)
+        self._note_calendar(links, journal)
         for url in (*links.listing_urls, *links.post_urls):
             url = url.split("#", 1)[0]
-            decision = self.plan.decide(url, journal, links.comment_counts.get(url))
+            shown = links.comment_counts.get(url, links.day_counts.get(url))
+            decision = self.plan.decide(url, journal, shown)
             if decision is FollowDecision.FETCH:
                 yield self._request(url, journal)
             elif decision is FollowDecision.UNCHANGED and self.crawler.stats is not None:
                 self.crawler.stats.inc_value("archiver/posts_not_refetched")
+
+    def _note_calendar(self, links: PageLinks, journal: str) -> None:
+        """In UPDATE mode, what the calendar pages say of old days: the evidence for deletions."""
+        if self.plan.mode(journal) is not Mode.UPDATE:
+            return
+        ref = urls.classify(links.source_url)
+        if links.kind == "day":
+            self.plan.day_listed(journal, links.source_url, links.post_urls)
+        elif links.kind == "year" and ref.year is not None:
+            days = [u for u in links.listing_urls if urls.classify(u).kind == "day"]
+            # Only a calendar whose every day shows its count can say a day is gone.
+            if days and set(days) == set(links.day_counts):
+                self.plan.year_listed(journal, ref.year, days)
 
     def on_failure(self, failure: Failure) -> Iterator[Any]:
         request = getattr(failure, "request", None)
