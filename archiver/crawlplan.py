@@ -50,6 +50,7 @@ class CrawlPlan:
         # UPDATE mode: the days listed whole this run, YYYY-MM-DD -> the ditemids shown.
         self.listed_days: dict[str, dict[str, set[int]]] = {}
         self._policy_requested: set[str] = set()
+        self._recovered: set[str] = set()
 
     def add_journal(self, name: str) -> None:
         if name not in self.journals:
@@ -119,7 +120,13 @@ class CrawlPlan:
         key = day_key(urls.classify(day_url))
         self.listed_days.setdefault(journal, {})[key] = {d for d in ditemids if d is not None}
 
+    def recovered(self, journal: str, url: str) -> None:
+        """A post page read back from the WARC this run: not to be fetched again."""
+        self._recovered.add(url)
+
     def _decide_post(self, url: str, journal: str, shown_comments: int | None) -> FollowDecision:
+        if url in self._recovered:
+            return FollowDecision.UNCHANGED
         known = self.knowledge.get(journal, NOTHING)
         if url not in known.comment_counts or url in known.newest:
             return FollowDecision.FETCH

@@ -383,3 +383,22 @@ def test_a_second_run_on_a_locked_output_exits_at_once_and_changes_nothing(
     assert database.read_bytes() == before
     assert sorted((tmp_path / "warc").iterdir()) == warcs
     assert first.db().execute("select count(*) from crawl_runs").fetchone()[0] == 1
+
+
+def test_every_comment_is_archived(bulk_crawl: Crawl) -> None:
+    """Comments on further pages (?page=N) and in folded threads (?thread=ID) too."""
+    from archiver.sample.content import comments_of
+
+    site = build_site(0, BULK_POSTS)
+    for journal in ("zloy_odessit", "bulk_journal"):
+        expected = {
+            (c.talkid, p.ditemid, c.state)
+            for p in site.journals[journal].public_posts
+            for c in comments_of(p)
+        }
+        rows = bulk_crawl.db().execute(
+            "select talkid, ditemid, state from comments where journal = ?", [journal]
+        )
+        assert {tuple(r) for r in rows} == expected, journal
+    runs = bulk_crawl.db().execute("select unchanged_posts from crawl_runs").fetchall()
+    assert [r[0] for r in runs] == [0]  # comment pages do not count as the post seen again

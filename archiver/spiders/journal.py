@@ -12,11 +12,12 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from archiver import __version__, store, urls
+from archiver import __version__, recover, store, urls
 from archiver.crawlplan import CrawlPlan, FollowDecision, Mode
 from archiver.extensions import CAPTURE_META_KEY, session_for
 from archiver.items import (
     Captured,
+    CommentItem,
     CommentPolicyItem,
     ErrorItem,
     JournalItem,
@@ -25,6 +26,7 @@ from archiver.items import (
     RecentPostItem,
 )
 from archiver.parse import ParseError, parse_page
+from archiver.session import WARC_DIRECTORY
 
 # LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them.
 ADULT_COOKIES: dict[str | bytes, str | bytes | bool | float | int] = {
@@ -33,6 +35,7 @@ ADULT_COOKIES: dict[str | bytes, str | bytes | bool | float | int] = {
 }
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
 RATE_LIMIT_STATUSES = frozenset({429, 503})
+COMMENT_VIEW_KEYS = frozenset({"page", "thread"})
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 # The pages whose post links list the journal (a post page links other posts too: no listing).
 LISTING_PAGE_KINDS = frozenset({"index", "tag", "year", "month", "day", "rss", "atom"})
@@ -64,8 +67,11 @@ class JournalSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.plan = CrawlPlan(journal_names(journal, journals))
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[Any]:
         self.plan.full = self.settings.getbool("ARCHIVER_FULL")
+        for name in list(self.plan.journals):
+            for output in self._recover(name):
+                yield output
         for request in self.start_requests():
             yield request
 
@@ -120,7 +126,15 @@ class JournalSpider(scrapy.Spider):
         except ParseError as error:
             yield ErrorItem(url=response.url, kind="parse", message=str(error))
             return
-        light_only = bool(response.meta.get("light_only"))
+        capture_id = response.meta.get(CAPTURE_META_KEY)
+        if set(urls.classify(response.url).query or {}) & COMMENT_VIEW_KEYS:
+            # Another page of a post's comments: the post itself was saved from its first page.
+            items = [i for i in items if isinstance(i, CommentItem | PageLinks)]
+        yield from self._on_items(items, journal, capture_id, bool(response.meta.get("light_only")))
+
+    def _on_items(
+        self, items: list[Any], journal: str, capture_id: int | None, light_only: bool
+    ) -> Iterator[Any]:
         if any(isinstance(item, CommentPolicyItem) for item in items):
             self.plan.mark_policy_requested(journal)
         for item in items:
@@ -129,10 +143,30 @@ class JournalSpider(scrapy.Spider):
             elif light_only and not isinstance(item, POLICY_ITEMS):
                 continue
             else:
-                yield from self._on_item(item, journal, response)
+                yield from self._on_item(item, journal, capture_id)
 
-    def _on_item(self, item: Any, journal: str, response: Response) -> Iterator[Any]:
-        capture_id = response.meta.get(CAPTURE_META_KEY)
+    def _recover(self, journal: str) -> Iterator[Any]:
+        """Post pages an earlier, killed run archived but did not save: parsed from the WARC."""
+        session = session_for(self.crawler)
+        for capture in recover.unsaved_post_captures(session.db, journal):
+            try:
+                body = recover.read_body(session.output / WARC_DIRECTORY, capture)
+                items = parse_page(
+                    capture.url,
+                    body,
+                    status=capture.status,
+                    captured_at=capture.fetched_at,
+                    content_type=capture.content_type,
+                )
+            except (ParseError, ValueError, OSError) as error:
+                self.logger.warning("cannot recover %s from the WARC: %s", capture.url, error)
+                continue
+            self.plan.recovered(journal, capture.url)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("archiver/posts_recovered")
+            yield from self._on_items(items, journal, capture.capture_id, light_only=False)
+
+    def _on_item(self, item: Any, journal: str, capture_id: int | None) -> Iterator[Any]:
         if isinstance(item, JournalItem) and item.username == journal:
             self.plan.journal_seen(journal, item.status)
         if isinstance(item, PostItem):
@@ -179,7 +213,7 @@ class JournalSpider(scrapy.Spider):
             for url in links.post_urls:
                 self.plan.post_listed(journal, url)
         self._note_calendar(links, journal)
-        for url in (*links.listing_urls, *links.post_urls):
+        for url in (*links.listing_urls, *links.post_urls, *links.comment_page_urls):
             url = url.split("#", 1)[0]
             shown = links.comment_counts.get(url, links.day_counts.get(url))
             decision = self.plan.decide(url, journal, shown)
