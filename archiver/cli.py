@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from contextlib import suppress
 from dataclasses import asdict
@@ -185,7 +186,7 @@ def demo(output: Path, posts: int, revision: int) -> None:
         result = run_crawl(list(site.journals), settings)
     click.echo(result.summary)
     click.echo(archive_summary(output / "archive.db"))
-    click.echo(f"Explore it: .venv/bin/datasette {output / 'archive.db'}")
+    click.echo(f"Explore it: .venv/bin/archiver serve {output}")
     expected_unavailable = result.exit_code in (exitcodes.OK, exitcodes.JOURNAL_UNAVAILABLE)
     sys.exit(exitcodes.OK if expected_unavailable else result.exit_code)
 
@@ -227,6 +228,28 @@ def parse(file: Path, url: str, status: int, captured_at: str | None) -> None:
     for item in items:
         record = {"type": ITEM_TYPES[type(item)], **asdict(item)}
         click.echo(json.dumps(record, ensure_ascii=False, default=list))
+
+
+@main.command()
+@click.argument("output", default="output", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--port", default=8001, show_default=True, help="Port (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--replay-url",
+    default="",
+    help="A pywb collection, e.g. http://127.0.0.1:8080/lj/: posts link to their replay.",
+)
+def serve(output: Path, port: int, host: str, replay_url: str) -> None:
+    """Explore OUTPUT/archive.db in Datasette, with the archive's metadata and plugin."""
+    from archiver.datasette.serve import datasette_command
+
+    database = output / "archive.db"
+    if not database.exists():
+        raise click.BadParameter(f"{database} does not exist: crawl first", param_hint="OUTPUT")
+    command = datasette_command(output, host, port)
+    if replay_url:
+        os.environ["ARCHIVER_REPLAY_URL"] = replay_url
+    os.execv(command[0], command)
 
 
 @main.command()

@@ -412,12 +412,29 @@ def _remember_complete_listings(db: Database) -> None:
     db.execute("ALTER TABLE journals ADD COLUMN listed_in_run INTEGER REFERENCES crawl_runs(id)")
 
 
+def _create_post_index(db: Database) -> None:
+    # For browsing in Datasette: facets by year, by tag (a JSON list) and by live or deleted.
+    db.execute(
+        """
+        CREATE VIEW post_index AS
+        SELECT p.journal, p.ditemid, p.title, p.published,
+               substr(p.published, 1, 4) AS year, p.security, p.comment_count,
+               (SELECT json_group_array(t.name) FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+                WHERE pt.journal = p.journal AND pt.ditemid = p.ditemid) AS tags,
+               CASE WHEN p.deleted_in_run IS NULL THEN 'live' ELSE 'deleted' END AS status,
+               p.url
+        FROM posts p
+        """
+    )
+
+
 # In order; never rename or reorder an applied one, only append.
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0001_create_tables", _create_tables),
     ("0002_full_text_search", _enable_full_text_search),
     ("0003_capture_links", _link_rows_to_captures),
     ("0004_complete_listings", _remember_complete_listings),
+    ("0005_post_index_view", _create_post_index),
 )
 
 

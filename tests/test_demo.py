@@ -25,7 +25,7 @@ def test_make_demo_archives_the_sample_journals(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert "publicsuffix" not in done.stderr  # nothing but the sample server is contacted
     assert "journals:" in out and "posts:" in out and "widget items:" in out
-    assert "datasette" in out
+    assert "archiver serve" in out
     db = sqlite3.connect(tmp_path / "archive.db")
     statuses = dict(db.execute("select username, status from journals").fetchall())
     assert statuses["gone_away"] == "deleted"
@@ -35,11 +35,16 @@ def test_make_demo_archives_the_sample_journals(tmp_path: Path) -> None:
     posts = db.execute("select count(*) from posts").fetchone()[0]
     assert f"posts:           {posts}" in out
     assert posts > 150
-    # The command the demo prints to explore the archive works as printed.
+    # The command the demo prints to explore the archive, and the Datasette it starts.
     explore = next(line for line in out.splitlines() if line.startswith("Explore it: "))
-    datasette, database = explore.removeprefix("Explore it: ").split()
+    assert explore == f"Explore it: .venv/bin/archiver serve {tmp_path}"
+    assert (ROOT / ".venv" / "bin" / "archiver").exists()
     inspected = subprocess.run(
-        [datasette, "inspect", database], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [ROOT / ".venv" / "bin" / "datasette", "inspect", tmp_path / "archive.db"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert inspected.returncode == 0, inspected.stderr
     tables = json.loads(inspected.stdout)["archive"]["tables"]
