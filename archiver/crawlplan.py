@@ -47,6 +47,7 @@ class CrawlPlan:
         self.posts_seen: set[str] = set()
         self.knowledge: dict[str, JournalKnowledge] = {}
         self.listed_posts: dict[str, set[int]] = {}  # ditemids seen on listing pages
+        self.years_read: dict[str, set[int]] = {}  # the years whose calendar page was read
         # UPDATE mode: the days listed whole this run, YYYY-MM-DD -> the ditemids shown.
         self.listed_days: dict[str, dict[str, set[int]]] = {}
         self._policy_requested: set[str] = set()
@@ -57,8 +58,11 @@ class CrawlPlan:
             self.journals.append(name)
 
     def journal_seen(self, name: str, status: str) -> None:
-        # The first verdict on a journal stands; a later page cannot turn "deleted" into "active".
-        self.statuses.setdefault(name, status)
+        # The gravest verdict stands: a feed answering "active" before the front page says
+        # "deleted" (or redirects to a new name) must not let the run treat the journal as live.
+        current = self.statuses.get(name)
+        if current is None or (current == "active" and status != "active"):
+            self.statuses[name] = status
 
     def unavailable(self) -> dict[str, str]:
         return {name: s for name, s in self.statuses.items() if s in UNAVAILABLE}

@@ -7,6 +7,7 @@ changed the response, for every response including robots.txt, redirects, retrie
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -22,11 +23,11 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from twisted.internet import task
 
+from archiver.outcome import WARC_WRITE_FAILED
 from archiver.session import ArchiveSession
 from archiver.warc import Exchange
-from archiver.wire import WIRE_META_KEY, WireCapture
+from archiver.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
 
-CAPTURE_META_KEY = "archiver_capture_id"
 # The settings that shape what a crawl fetched, written into each WARC file's warcinfo record.
 WARCINFO_SETTINGS = (
     "AUTOTHROTTLE_ENABLED",
@@ -80,6 +81,7 @@ def _open_session(crawler: Crawler) -> ArchiveSession:
 class WarcExtension:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self._closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcExtension:
@@ -95,8 +97,16 @@ class WarcExtension:
                 self.crawler.stats.inc_value("archiver/warc/missing")
             return
         ip_address = str(response.ip_address) if response.ip_address else None
-        capture_id = self._record(request, wire, ip_address)
-        request.meta[CAPTURE_META_KEY] = capture_id
+        try:
+            request.meta[CAPTURE_META_KEY] = self._record(request, wire, ip_address)
+        except Exception as error:  # a full disk, a lost directory: nothing more can be kept
+            logger.error("cannot write %s to the WARC: %s; stopping the crawl", request.url, error)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("archiver/warc/failed", str(error))
+            if self.crawler.engine is not None:
+                self._closing = asyncio.ensure_future(
+                    self.crawler.engine.close_spider_async(reason=WARC_WRITE_FAILED)
+                )
 
     def _record(
         self, request: Request, wire: WireCapture, ip_address: str | None, truncated: str = ""
@@ -128,7 +138,17 @@ class WarcFailureRecorder(WarcExtension):
     ) -> None:
         wire = request.meta.pop(WIRE_META_KEY, None)
         if isinstance(wire, WireCapture) and wire.received:
-            self._record(request, wire, None, truncated="disconnect")
+            self._record(request, wire, None, truncated=truncation_reason(exception))
+
+
+def truncation_reason(exception: BaseException) -> str:
+    """The WARC-Truncated value for a response cut off by `exception`."""
+    name = type(exception).__name__.lower()
+    if "timeout" in name:
+        return "time"
+    if "cancel" in name or "maxsize" in name:
+        return "length"
+    return "disconnect"
 
 
 class ProgressExtension:

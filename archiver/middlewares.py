@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,8 @@ from tldextract import TLDExtract
 from archiver.backoff import wait_before_retry
 
 WAIT_STATUSES = frozenset({429, 503})
+WAITS_META_KEY = "archiver_waits"
+logger = logging.getLogger(__name__)
 
 
 def use_bundled_public_suffix_list() -> None:
@@ -58,25 +61,33 @@ class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]
     async def process_response(  # type: ignore[override]  # Scrapy awaits coroutine methods
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
+        if response.status not in WAIT_STATUSES or request.meta.get("dont_retry", False):
+            result: Request | Response = super().process_response(request, response)
+            return result
+        # Being told to wait is not a failure: it has a retry budget of its own, and a later
+        # 500 on the same page still gets only RETRY_TIMES retries.
         settings = self.crawler.settings
-        retries = int(request.meta.get("retry_times", 0))
-        if response.status in WAIT_STATUSES and not request.meta.get("dont_retry", False):
-            # Being told to wait is not a failure: it has a retry budget of its own.
-            limit = settings.getint("ARCHIVER_RATE_LIMIT_RETRIES")
-            request.meta["max_retry_times"] = limit
-            if retries >= limit:
-                return response
-            header = response.headers.get("Retry-After")
-            wait = wait_before_retry(
+        waits = int(request.meta.get(WAITS_META_KEY, 0))
+        if waits >= settings.getint("ARCHIVER_RATE_LIMIT_RETRIES"):
+            logger.error(
+                "gave up on %s: still %d after %d waits", request.url, response.status, waits
+            )
+            return response
+        header = response.headers.get("Retry-After")
+        await self._wait(
+            wait_before_retry(
                 header.decode("latin-1") if header else None,
-                retries,
+                waits,
                 datetime.now(UTC),
                 base=settings.getfloat("ARCHIVER_BACKOFF_SECONDS"),
                 cap=settings.getfloat("ARCHIVER_MAX_WAIT"),
             )
-            await self._wait(wait)
-        result: Request | Response = super().process_response(request, response)
-        return result
+        )
+        retry: Request = request.replace(dont_filter=True)
+        retry.meta[WAITS_META_KEY] = waits + 1
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"archiver/waited_for/{response.status}")
+        return retry
 
     async def _wait(self, seconds: float) -> None:
         engine = self.crawler.engine

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from archiver import exitcodes
 from archiver.crawlplan import UNAVAILABLE
 
+WARC_WRITE_FAILED = "warc_write_failed"  # the close reason when the WARC files cannot be written
+
 STATUS_SENTENCES = {
     "deleted": "has been deleted",
     "purged": "has been deleted and purged",
@@ -18,7 +20,7 @@ STATUS_SENTENCES = {
 
 @dataclass(frozen=True)
 class CrawlOutcome:
-    name: str  # success, partial, unavailable, rate-limited
+    name: str  # success, partial, stopped, unavailable, rate-limited
     exit_code: int
     summary: str
 
@@ -29,11 +31,25 @@ class CrawlOutcome:
         statuses: dict[str, str],
         errors: int,
         gave_up_rate_limited: bool,
+        stopped_early: str | None = None,
     ) -> CrawlOutcome:
         gone = {name: statuses[name] for name in journals if statuses.get(name) in UNAVAILABLE}
         if gone:
             lines = "; ".join(f"journal {n} {STATUS_SENTENCES[s]}" for n, s in gone.items())
             return cls("unavailable", exitcodes.JOURNAL_UNAVAILABLE, lines)
+        if stopped_early == WARC_WRITE_FAILED:
+            return cls(
+                "failed",
+                exitcodes.FAILED,
+                "the WARC files could not be written: the crawl stopped; what was saved is kept",
+            )
+        if stopped_early:
+            return cls(
+                "stopped",
+                exitcodes.PARTIAL,
+                f"the crawl stopped before its end ({stopped_early}): what it saved is kept, "
+                "nothing was marked deleted, the next run goes on",
+            )
         if gave_up_rate_limited:
             return cls(
                 "rate-limited",

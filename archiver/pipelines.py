@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from archiver import store
+from archiver import store, urls
 from archiver.crawlplan import CrawlPlan, Mode
 from archiver.extensions import close_session, session_for
 from archiver.items import (
@@ -24,6 +24,10 @@ from archiver.items import (
 )
 from archiver.outcome import CrawlOutcome
 
+# Listing pages: if one of a journal's failed, the run cannot say which of its posts are gone.
+LISTING_KINDS = frozenset({"index", "tag", "year", "month", "day", "rss", "atom"})
+MIN_DELETIONS_CHECKED = 5  # fewer than this many deletions are always believed
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -35,12 +39,16 @@ class StorePipeline:
         self.counts: Counter[str] = Counter()
         self.widgets: dict[str, tuple[list[RecentPostItem], int | None]] = {}
         self.journals: dict[str, str] = {}
+        self.listing_failures: set[str] = set()  # journals a listing page of which failed
         self.db: Any = None
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # The run is finished when the spider closes, which is when its reason is known.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self._plan(spider)
@@ -87,25 +95,51 @@ class StorePipeline:
             self._stat("archiver/errors")
             if item.kind == "rate-limited":
                 self.counts["rate_limited_errors"] += 1
+            ref = urls.classify(item.url)
+            if ref.journal and (ref.kind in LISTING_KINDS or item.kind == "rate-limited"):
+                self.listing_failures.add(ref.journal)
 
     def _close_listings(self, plan: CrawlPlan) -> None:
-        """A run without a failure marks as deleted the posts its listings no longer show: all of
-        the journal's when it listed the journal whole (and then lets the next runs read only
-        the newest listings), those of the days whose calendar pages it read otherwise."""
-        if self.counts["errors"] or self.run_id is None:
+        """Mark as deleted the posts the run's listings no longer show, journal by journal, when
+        every listing page of that journal was read: the days whose calendar pages an update
+        run read, or every year whose calendar page a full listing read (which then lets the
+        next runs read only the newest listings)."""
+        if self.run_id is None:
             return
         for journal in plan.journals:
-            if plan.statuses.get(journal) != "active":
+            if plan.statuses.get(journal) != "active" or journal in self.listing_failures:
                 continue
             if plan.mode(journal) is Mode.UPDATE:
                 days = plan.listed_days.get(journal, {})
                 marked = store.mark_missing_posts_on_days(self.db, journal, days, self.run_id)
                 self.counts["deleted"] += marked
                 continue
-            listed = plan.listed_posts.get(journal, set())
-            marked = store.mark_missing_posts(self.db, journal, listed, self.run_id)
-            self.counts["deleted"] += marked
-            store.mark_listed(self.db, journal, self.run_id)
+            years = plan.years_read.get(journal, set())
+            if years and self._deletions_plausible(journal, plan.listed_posts, years):
+                listed = plan.listed_posts.get(journal, set())
+                marked = store.mark_missing_posts(self.db, journal, listed, self.run_id, years)
+                self.counts["deleted"] += marked
+                store.mark_listed(self.db, journal, self.run_id)
+
+    def _deletions_plausible(
+        self, journal: str, listed_posts: dict[str, set[int]], years: set[int]
+    ) -> bool:
+        """A listing that would remove most of a journal is more likely broken than true."""
+        listed = listed_posts.get(journal, set())
+        missing = store.count_missing_posts(self.db, journal, listed, years)
+        live = store.count_missing_posts(self.db, journal, [], None)
+        share = self.crawler.settings.getfloat("ARCHIVER_MAX_DELETED_SHARE")
+        if missing <= max(MIN_DELETIONS_CHECKED, share * live):
+            return True
+        message = (
+            f"the listing of {journal} lacks {missing} of its {live} archived posts: not marked "
+            "deleted (a broken listing is likelier); check the journal and run --full"
+        )
+        store.record_error(
+            self.db, self.run_id, urls.journal_root(journal), "listing", message, _now()
+        )
+        self.counts["errors"] += 1
+        return False
 
     def _stat(self, name: str) -> None:
         if self.crawler.stats is not None:
@@ -124,15 +158,21 @@ class StorePipeline:
         now = _now()
         for items, capture_id in self.widgets.values():
             store.save_recent_posts(self.db, items, now, capture_id=capture_id)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Finish the crawl run. Only a crawl that ran to its end may say what is gone."""
         stats = self.crawler.stats
         requests = int(stats.get_value("downloader/request_count", 0)) if stats else 0
         plan = self._plan(spider)
-        self._close_listings(plan)
+        finished = reason == "finished"
+        if finished:
+            self._close_listings(plan)
         outcome = CrawlOutcome.decide(
             journals=plan.journals,
             statuses=plan.statuses,
             errors=self.counts["errors"],
             gave_up_rate_limited=self.counts["rate_limited_errors"] > 0,
+            stopped_early=None if finished else reason,
         )
         if stats is not None:
             stats.set_value("archiver/exit_code", outcome.exit_code)
@@ -141,7 +181,7 @@ class StorePipeline:
         store.finish_run(
             self.db,
             self.run_id,
-            ended_at=now,
+            ended_at=_now(),
             outcome=outcome.name,
             exit_code=outcome.exit_code,
             requests=requests,

@@ -31,11 +31,12 @@ class UnsavedCapture:
 
 
 def unsaved_post_captures(db: Any, journal: str) -> list[UnsavedCapture]:
-    """The journal's post pages with a whole response record but no `posts` row."""
+    """The journal's post pages that a run which never finished archived but did not save."""
     root = urls.journal_root(journal)
     rows = db.execute(
         "SELECT id, url, warc_file, warc_offset, status, content_type, fetched_at "
         "FROM captures c WHERE record_type = 'response' AND status = 200 "
+        "AND run_id IN (SELECT id FROM crawl_runs WHERE ended_at IS NULL) "
         "AND url LIKE ? || '%.html' AND url NOT LIKE '%?%' "
         "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.url = c.url) ORDER BY id",
         [root],

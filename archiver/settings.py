@@ -15,6 +15,8 @@ ARCHIVER_PROXY = ""
 # archived posts. ARCHIVER_FULL (`archiver crawl --full`) lists everything and fetches every post.
 ARCHIVER_FULL = False
 ARCHIVER_REFRESH_WINDOW = 10
+# A full listing that would mark more than this share of a journal's posts deleted is distrusted.
+ARCHIVER_MAX_DELETED_SHARE = 0.5
 
 # Shown to LiveJournal's operators in the User-Agent, `archiver/VERSION (+ARCHIVER_CONTACT_URL)`,
 # so they can reach whoever runs the crawl. `-s USER_AGENT=...` replaces the whole string.

@@ -670,20 +670,46 @@ def _count_post(db: Database, run_id: int, outcome: PostOutcome) -> None:
     _require_run(cursor.rowcount, run_id)
 
 
+_MISSING = (
+    "journal = ? AND deleted_in_run IS NULL AND ditemid NOT IN (SELECT value FROM json_each(?)) "
+    "AND (? IS NULL OR substr(published, 1, 4) IN (SELECT value FROM json_each(?)))"
+)
+
+
+def _missing_params(
+    journal: str, seen_ditemids: Iterable[int], years: Iterable[int] | None
+) -> list[Any]:
+    seen = json.dumps(sorted(set(seen_ditemids)))
+    listed_years = None if years is None else json.dumps([f"{y:04d}" for y in sorted(years)])
+    return [journal, seen, listed_years, listed_years]
+
+
+def count_missing_posts(
+    db: Database, journal: str, seen_ditemids: Iterable[int], years: Iterable[int] | None = None
+) -> int:
+    """How many live posts `mark_missing_posts` would mark, without marking them."""
+    params = _missing_params(journal, seen_ditemids, years)
+    count: int = db.execute(f"SELECT COUNT(*) FROM posts WHERE {_MISSING}", params).fetchone()[0]
+    return count
+
+
 def mark_missing_posts(
-    db: Database, journal: str, seen_ditemids: Iterable[int], run_id: int
+    db: Database,
+    journal: str,
+    seen_ditemids: Iterable[int],
+    run_id: int,
+    years: Iterable[int] | None = None,
 ) -> int:
     """Set `deleted_in_run` on the journal's posts that are not in `seen_ditemids`.
 
-    Only for a run that listed the whole journal. Posts already marked keep the run that first
-    missed them; rows are kept. Returns how many posts were marked.
+    Only for a run that listed the whole journal; with `years`, only posts published in those
+    years (the years whose calendar the run read). Posts already marked keep the run that
+    first missed them; rows are kept. Returns how many posts were marked.
     """
-    seen = json.dumps(sorted(set(seen_ditemids)))
+    params = _missing_params(journal, seen_ditemids, years)
     with db.atomic():
         cursor = db.execute(
-            "UPDATE posts SET deleted_in_run = ? WHERE journal = ? AND deleted_in_run IS NULL "
-            "AND ditemid NOT IN (SELECT value FROM json_each(?))",
-            [run_id, journal, seen],
+            f"UPDATE posts SET deleted_in_run = ? WHERE {_MISSING}", [run_id, *params]
         )
         marked: int = cursor.rowcount
     return marked

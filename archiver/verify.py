@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from archiver.session import DATABASE_FILE, WARC_DIRECTORY
 from archiver.warc import warc_files
@@ -124,10 +125,13 @@ def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
                 )
                 break
             facts, problems = read_record(path, member.start)
+            if not facts.record_id:
+                report.problems.append(f"{path.name} @{member.start}: not a WARC record")
+                continue
             records[member.start] = facts
             report.records[facts.record_type] += 1
             report.problems += [f"{path.name} @{member.start}: {p}" for p in problems]
-    except (zlib.error, ValueError, StopIteration) as error:
+    except (zlib.error, ValueError, StopIteration, ArchiveLoadFailed) as error:
         report.problems.append(f"{path.name}: unreadable after the records above: {error}")
     return records
 

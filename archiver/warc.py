@@ -281,8 +281,14 @@ class WarcWriter:
     def _flush(self, record: Any) -> tuple[int, int]:
         assert self._file is not None and self._writer is not None
         offset = self._file.tell()
-        self._writer.write_record(record)
-        self._file.flush()
+        try:
+            self._writer.write_record(record)
+            self._file.flush()
+        except BaseException:
+            # No half record may stay in the file: the records after it would be unreadable.
+            self._file.seek(offset)
+            self._file.truncate()
+            raise
         return offset, self._file.tell() - offset
 
 

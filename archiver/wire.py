@@ -8,7 +8,8 @@ every byte read until the next request on that connection. The capture travels t
 `response_downloaded` signal in `request.meta[WIRE_META_KEY]`.
 
 It leans on Scrapy's private HTTP/1.1 classes, which is why `scrapy` is pinned to one minor
-series; `tests/test_wire.py` fails if a Scrapy upgrade breaks the capture.
+series; `tests/test_warc_crawl.py` (records equal to the bytes the server sent) fails if a
+Scrapy or Twisted upgrade breaks the capture.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from twisted.web._newclient import HTTP11ClientProtocol
 from twisted.web.client import _HTTP11ClientFactory
 
 WIRE_META_KEY = "archiver_wire"
+CAPTURE_META_KEY = "archiver_capture_id"  # set by the WARC extension once an exchange is kept
 logger = logging.getLogger(__name__)
 
 
@@ -116,7 +118,9 @@ class RecordingDownloadHandler(HTTP11DownloadHandler):  # type: ignore[misc]
         self._pool._factory = _RecordingFactory
 
     async def download_request(self, request: Request) -> Response:
-        request.meta.pop(WIRE_META_KEY, None)
+        # A retry copies the meta of the failed attempt: none of its capture may carry over.
+        for key in (WIRE_META_KEY, CAPTURE_META_KEY):
+            request.meta.pop(key, None)
         agent = _RecordingAgent(
             contextFactory=self._contextFactory,
             bindAddress=self._bind_address,

@@ -118,3 +118,11 @@ def test_what_a_run_fetches_depends_on_what_is_archived(
     assert plan.mode("zloy_odessit") is (
         Mode.FULL if full else Mode.UPDATE if listed else Mode.DISCOVER
     )
+
+
+def test_the_gravest_status_of_a_journal_stands() -> None:
+    plan = CrawlPlan(["zloy_odessit"])
+    plan.journal_seen("zloy_odessit", "active")  # the feed answered first
+    plan.journal_seen("zloy_odessit", "deleted")  # then the front page
+    plan.journal_seen("zloy_odessit", "active")
+    assert plan.statuses["zloy_odessit"] == "deleted"

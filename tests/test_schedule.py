@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -353,6 +354,7 @@ def test_pages_archived_but_not_saved_are_read_back_from_the_warc(tmp_path: Path
         db.execute(f"delete from post_tags where ditemid in ({marks})", lost)
         db.execute(f"delete from posts where ditemid in ({marks})", lost)
         db.execute("update journals set listed_in_run = null")
+        db.execute("update crawl_runs set ended_at = null")  # as a killed run leaves it
         db.commit()
         again = subprocess.run(command, capture_output=True, text=True)
     assert again.returncode == exitcodes.OK, again.stderr[-3000:]
@@ -368,3 +370,64 @@ def test_pages_archived_but_not_saved_are_read_back_from_the_warc(tmp_path: Path
     assert not refetched & lost_urls
     tags = db.execute(f"select count(*) from post_tags where ditemid in ({marks})", lost)
     assert tags.fetchone()[0] > 0
+
+
+def test_a_run_stopped_by_sigterm_marks_nothing_deleted(tmp_path: Path) -> None:
+    assert crawl(tmp_path, 0).returncode == exitcodes.OK
+    with running_server(site=build_site(0, POSTS), faults=FaultOptions(latency_ms=30)) as server:
+        process = subprocess.Popen(
+            crawl_command(tmp_path, server.proxy_url, "--full"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        time.sleep(4)
+        process.send_signal(signal.SIGTERM)
+        stdout = process.communicate(timeout=300)[0]
+    assert process.returncode == exitcodes.PARTIAL, stdout
+    assert "stopped before its end (shutdown)" in stdout
+    db = sqlite3.connect(tmp_path / "archive.db")
+    assert db.execute("select count(*) from posts where deleted_in_run").fetchone()[0] == 0
+    assert db.execute("select outcome from crawl_runs where id = 2").fetchone() == ("stopped",)
+    assert db.execute("select listed_in_run from journals").fetchone() == (1,)
+
+
+def test_a_listing_that_would_empty_the_journal_is_not_believed(tmp_path: Path) -> None:
+    assert crawl(tmp_path, 0).returncode == exitcodes.OK
+    db = sqlite3.connect(tmp_path / "archive.db")
+    row = db.execute("select * from posts limit 1").fetchone()
+    columns = [c[1] for c in db.execute("pragma table_info(posts)")]
+    for n in range(600):  # posts the listing will not show, as if the calendar broke
+        fake = dict(zip(columns, row, strict=True))
+        fake.update(ditemid=10_000_000 + n, url=f"https://bulk-journal.livejournal.com/{n}.html")
+        marks = ",".join("?" * len(columns))
+        db.execute(f"insert into posts values ({marks})", [fake[c] for c in columns])
+    db.commit()
+    again = crawl(tmp_path, 0, "--full")
+    assert again.returncode == exitcodes.PARTIAL
+    assert db.execute("select count(*) from posts where deleted_in_run").fetchone()[0] == 0
+    (message,) = db.execute("select message from errors where kind = 'listing'").fetchone()
+    assert "lacks 600 of its" in message
+
+
+def test_a_crawl_that_cannot_write_its_warc_stops_and_says_so(tmp_path: Path) -> None:
+    warc = tmp_path / "warc"
+    with running_server(site=build_site(0, POSTS), faults=FaultOptions(latency_ms=20)) as server:
+        process = subprocess.Popen(
+            crawl_command(tmp_path, server.proxy_url, "-s", "ARCHIVER_WARC_MAX_BYTES=1"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while not (warc.exists() and len(list(warc.iterdir())) > 20):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        shutil.rmtree(warc)
+        warc.write_text("in the way of new WARC files\n")  # as a full or lost disk would be
+        stdout = process.communicate(timeout=300)[0]
+    assert process.returncode == exitcodes.FAILED, stdout
+    assert "the WARC files could not be written" in stdout
+    db = sqlite3.connect(tmp_path / "archive.db")
+    assert db.execute("select outcome, exit_code from crawl_runs").fetchone() == ("failed", 1)
+    assert db.execute("select listed_in_run from journals").fetchone() == (None,)

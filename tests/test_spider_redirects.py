@@ -59,3 +59,13 @@ def test_redirect_to_another_journal_is_a_rename_seen_once() -> None:
         "https://new-one.livejournal.com/data/rss",
     )
     assert again == []
+
+
+def test_a_post_redirected_to_another_journal_is_not_a_rename() -> None:
+    out = redirect(
+        make_spider(),
+        "https://zloy-odessit.livejournal.com/1.html",
+        "https://someone-else.livejournal.com/5.html",
+    )
+    assert len(out) == 1 and isinstance(out[0], ErrorItem)
+    assert out[0].kind == "redirect" and "another journal" in out[0].message

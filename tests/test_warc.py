@@ -147,3 +147,15 @@ def test_verify_finds_a_half_written_record_and_a_bad_digest(tmp_path: Path) -> 
     report = VerifyReport()
     check_file(path, report)
     assert any("digest" in p for p in report.problems), report.problems
+
+
+def test_verify_reports_a_member_that_is_not_a_record(tmp_path: Path) -> None:
+    with pinned_writer(tmp_path) as writer:
+        writer.write(Exchange(URL, REQUEST, RESPONSE, FETCHED))
+    (path,) = writer.files
+    with open(path, "ab") as stream:
+        stream.write(zlib.compress(b"not a WARC record at all\r\n\r\n", wbits=31))
+    report = VerifyReport()
+    records = check_file(path, report)
+    assert len(records) == 3
+    assert len(report.problems) == 1 and "not a WARC record" in report.problems[0]

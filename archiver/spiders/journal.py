@@ -14,7 +14,7 @@ from twisted.python.failure import Failure
 
 from archiver import __version__, recover, store, urls
 from archiver.crawlplan import CrawlPlan, FollowDecision, Mode
-from archiver.extensions import CAPTURE_META_KEY, session_for
+from archiver.extensions import session_for
 from archiver.items import (
     Captured,
     CommentItem,
@@ -27,6 +27,7 @@ from archiver.items import (
 )
 from archiver.parse import ParseError, parse_page
 from archiver.session import WARC_DIRECTORY
+from archiver.wire import CAPTURE_META_KEY
 
 # LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them.
 ADULT_COOKIES: dict[str | bytes, str | bytes | bool | float | int] = {
@@ -36,6 +37,8 @@ ADULT_COOKIES: dict[str | bytes, str | bytes | bool | float | int] = {
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
 RATE_LIMIT_STATUSES = frozenset({429, 503})
 COMMENT_VIEW_KEYS = frozenset({"page", "thread"})
+# The pages whose redirect to another journal means the journal was renamed.
+RENAME_EVIDENCE = frozenset({"index", "rss", "atom"})
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 # The pages whose post links list the journal (a post page links other posts too: no listing).
 LISTING_PAGE_KINDS = frozenset({"index", "tag", "year", "month", "day", "rss", "atom"})
@@ -180,9 +183,17 @@ class JournalSpider(scrapy.Spider):
     def _on_redirect(self, response: Response, journal: str) -> Iterator[Any]:
         location = response.urljoin(_header(response, "Location") or "")
         target = urls.classify(location).journal
+        source_kind = urls.classify(response.url).kind
         if target and target != journal and urls.is_valid_username(target):
-            # LiveJournal sends a journal's URLs to another journal only when it was renamed.
-            yield from self._on_rename(journal, target)
+            if source_kind in RENAME_EVIDENCE:
+                # LiveJournal sends a renamed journal's front page and feeds to the new name.
+                yield from self._on_rename(journal, target)
+                return
+            yield ErrorItem(
+                url=response.url,
+                kind="redirect",
+                message=f"HTTP {response.status} to another journal, {location}: not followed",
+            )
             return
         decision = self.plan.decide(location.split("#", 1)[0], journal)
         if decision is FollowDecision.FETCH:
@@ -223,10 +234,12 @@ class JournalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("archiver/posts_not_refetched")
 
     def _note_calendar(self, links: PageLinks, journal: str) -> None:
-        """In UPDATE mode, what the calendar pages say of old days: the evidence for deletions."""
+        """What the calendar pages say of old days: the evidence for deletions."""
+        ref = urls.classify(links.source_url)
+        if links.kind == "year" and ref.year is not None:
+            self.plan.years_read.setdefault(journal, set()).add(ref.year)
         if self.plan.mode(journal) is not Mode.UPDATE:
             return
-        ref = urls.classify(links.source_url)
         if links.kind == "day":
             self.plan.day_listed(journal, links.source_url, links.post_urls)
         elif links.kind == "year" and ref.year is not None:
