@@ -28,14 +28,14 @@ demo: $(STAMP)
 	$(VENV)/bin/archiver demo --output $(OUTPUT)
 
 test: $(STAMP) $(REPLAY_STAMP)
-	$(VENV)/bin/ruff check archiver tests
-	$(VENV)/bin/ruff format --check archiver tests
+	$(VENV)/bin/ruff check archiver tests benchmarks
+	$(VENV)/bin/ruff format --check archiver tests benchmarks
 	$(VENV)/bin/mypy archiver
 	$(VENV)/bin/pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check archiver tests
-	$(VENV)/bin/ruff format --check archiver tests
+	$(VENV)/bin/ruff check archiver tests benchmarks
+	$(VENV)/bin/ruff format --check archiver tests benchmarks
 	$(VENV)/bin/mypy archiver
 
 bench-server: $(STAMP)
