@@ -16,8 +16,6 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver import urls
 
-READ_SIZE = 1 << 20
-
 
 @dataclass(frozen=True)
 class UnsavedCapture:

@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 from fastwarc.warc import ArchiveIterator as FastArchiveIterator
+from loopback import free_port, wait_until_listening
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver import exitcodes
@@ -385,9 +385,7 @@ def pywb_replaying(archive: Archive, workdir: Path) -> Iterator[Replay]:
     subprocess.run([manager, "init", "lj"], cwd=workdir, check=True, capture_output=True)
     files = [str(p) for p in archive.files()]
     subprocess.run([manager, "add", "lj", *files], cwd=workdir, check=True, capture_output=True)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [wayback, "--port", str(port), "--bind", "127.0.0.1"],
         cwd=workdir,
@@ -395,14 +393,7 @@ def pywb_replaying(archive: Archive, workdir: Path) -> Iterator[Replay]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "pywb did not start"
-                time.sleep(0.2)
+        wait_until_listening(port, server, "pywb")
         yield Replay(port, "lj")
     finally:
         server.terminate()
