@@ -256,11 +256,17 @@ def serve(output: Path, port: int, host: str, replay_url: str) -> None:
 @click.argument("output", default="output", type=click.Path(path_type=Path, file_okay=False))
 def verify(output: Path) -> None:
     """Check every WARC record (structure, digests) and every captures row against its record."""
+    from archiver.lock import LockHeld, output_lock
     from archiver.verify import verify_output
 
     if not output.is_dir():
         raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")
-    report = verify_output(output)
+    try:
+        with output_lock(output):  # a crawl still writing would look like a torn record
+            report = verify_output(output)
+    except LockHeld as held:
+        click.echo(str(held), err=True)
+        sys.exit(exitcodes.LOCK_HELD)
     for line in report.lines():
         click.echo(line)
     sys.exit(exitcodes.OK if report.ok else exitcodes.VERIFY_FAILED)

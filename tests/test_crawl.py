@@ -377,6 +377,8 @@ def test_a_second_run_on_a_locked_output_exits_at_once_and_changes_nothing(
             cwd=ROOT,
             timeout=120,
         )
+        verify = run_archiver("verify", str(tmp_path))
+    assert verify.returncode == exitcodes.LOCK_HELD and "this run did nothing" in verify.stderr
     for done in (second, scrapy):
         assert done.returncode == exitcodes.LOCK_HELD
         assert f"pid {os.getpid()}" in done.stdout and "this run did nothing" in done.stdout

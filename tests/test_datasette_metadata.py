@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -86,3 +88,18 @@ def test_months_between_fills_the_gaps() -> None:
     svg = monthly_svg({"2020-11": 2, "2021-02": 1}, {"2020-12": 5})
     assert svg.count('<rect class="posts"') == 2 and svg.count('<rect class="comments"') == 1
     assert "2020-11: 2 posts" in svg and "busiest: 5" in svg
+
+
+def test_the_chart_keeps_the_instance_permissions(tmp_path: Path) -> None:
+    from datasette.app import Datasette
+
+    store.open_db(tmp_path / "archive.db").close()
+
+    async def status(metadata: dict[str, object]) -> int:
+        datasette = Datasette([str(tmp_path / "archive.db")], metadata=metadata)
+        response = await datasette.client.get("/-/archiver/chart")
+        code: int = response.status_code
+        return code
+
+    assert asyncio.run(status({})) == 200
+    assert asyncio.run(status({"allow": {"id": "admin"}})) == 403

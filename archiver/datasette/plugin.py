@@ -69,6 +69,16 @@ def register_routes() -> list[tuple[str, Any]]:
 
 
 async def chart(request: Any, datasette: Any) -> Response:
+    # The same permissions as reading the tables it counts: a restricted instance stays closed.
+    await datasette.ensure_permissions(
+        request.actor,
+        [
+            ("view-table", ("archive", "posts")),
+            ("view-table", ("archive", "comments")),
+            ("view-database", "archive"),
+            "view-instance",
+        ],
+    )
     db = datasette.get_database("archive")
     journals = [
         row["journal"]
