@@ -28,6 +28,7 @@ demo: $(STAMP)
 	$(VENV)/bin/archiver demo --output $(OUTPUT)
 
 test: $(STAMP) $(REPLAY_STAMP)
+	bash tools/ensure-chromium
 	$(VENV)/bin/ruff check archiver tests benchmarks
 	$(VENV)/bin/ruff format --check archiver tests benchmarks
 	$(VENV)/bin/mypy archiver
