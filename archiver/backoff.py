@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+# LiveJournal's "slow down": waited out and retried, never taken as the journal being gone.
+RATE_LIMIT_STATUSES = frozenset({429, 503})
+
 
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     """A Retry-After header's wait: delay-seconds or an HTTP date; None if absent or unreadable."""

@@ -13,6 +13,8 @@ UNAVAILABLE = frozenset({"deleted", "purged", "suspended", "blocked", "unreachab
 FOLLOWED_KINDS = frozenset({"post", "index", "tag", "year", "day", "rss", "atom"})
 PRIORITY = {"post": 30, "comments": 25, "day": 20, "year": 10, "index": 5, "tag": 0}
 COMMENT_QUERY_KEYS = frozenset({"page", "thread"})
+# The pages whose post links list the journal (a post page links other posts too: no listing).
+LISTING_PAGE_KINDS = frozenset({"index", "tag", "year", "month", "day", "rss", "atom"})
 NOTHING = JournalKnowledge()
 
 
@@ -44,7 +46,6 @@ class CrawlPlan:
         self.journals = list(dict.fromkeys(journals))
         self.full = full
         self.statuses: dict[str, str] = {}
-        self.posts_seen: set[str] = set()
         self.knowledge: dict[str, JournalKnowledge] = {}
         self.listed_posts: dict[str, set[int]] = {}  # ditemids seen on listing pages
         self.years_read: dict[str, set[int]] = {}  # the years whose calendar page was read
@@ -66,9 +67,6 @@ class CrawlPlan:
 
     def unavailable(self) -> dict[str, str]:
         return {name: s for name, s in self.statuses.items() if s in UNAVAILABLE}
-
-    def post_seen(self, url: str) -> None:
-        self.posts_seen.add(url)
 
     def policy_requested(self, journal: str) -> bool:
         return journal in self._policy_requested
@@ -124,7 +122,7 @@ class CrawlPlan:
         key = day_key(urls.classify(day_url))
         self.listed_days.setdefault(journal, {})[key] = {d for d in ditemids if d is not None}
 
-    def recovered(self, journal: str, url: str) -> None:
+    def recovered(self, url: str) -> None:
         """A post page read back from the WARC this run: not to be fetched again."""
         self._recovered.add(url)
 

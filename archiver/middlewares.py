@@ -16,9 +16,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from tldextract import TLDExtract
 
-from archiver.backoff import wait_before_retry
+from archiver.backoff import RATE_LIMIT_STATUSES, wait_before_retry
 
-WAIT_STATUSES = frozenset({429, 503})
 WAITS_META_KEY = "archiver_waits"
 logger = logging.getLogger(__name__)
 
@@ -61,7 +60,7 @@ class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]
     async def process_response(  # type: ignore[override]  # Scrapy awaits coroutine methods
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
-        if response.status not in WAIT_STATUSES or request.meta.get("dont_retry", False):
+        if response.status not in RATE_LIMIT_STATUSES or request.meta.get("dont_retry", False):
             result: Request | Response = super().process_response(request, response)
             return result
         # Being told to wait is not a failure: it has a retry budget of its own, and a later

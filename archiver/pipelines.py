@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from archiver import store, urls
-from archiver.crawlplan import CrawlPlan, Mode
+from archiver.crawlplan import LISTING_PAGE_KINDS, CrawlPlan, Mode
 from archiver.extensions import close_session, session_for
 from archiver.items import (
     Captured,
@@ -23,14 +22,9 @@ from archiver.items import (
     RecentPostItem,
 )
 from archiver.outcome import CrawlOutcome
+from archiver.session import now_iso as _now
 
-# Listing pages: if one of a journal's failed, the run cannot say which of its posts are gone.
-LISTING_KINDS = frozenset({"index", "tag", "year", "month", "day", "rss", "atom"})
 MIN_DELETIONS_CHECKED = 5  # fewer than this many deletions are always believed
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class StorePipeline:
@@ -38,7 +32,6 @@ class StorePipeline:
         self.crawler = crawler
         self.counts: Counter[str] = Counter()
         self.widgets: dict[str, tuple[list[RecentPostItem], int | None]] = {}
-        self.journals: dict[str, str] = {}
         self.listing_failures: set[str] = set()  # journals a listing page of which failed
         self.db: Any = None
         self.run_id: int | None = None
@@ -75,7 +68,6 @@ class StorePipeline:
             self._stat("archiver/posts_saved")
         elif isinstance(item, JournalItem):
             store.save_journal(self.db, item, now, capture_id=capture_id)
-            self.journals[item.username] = item.status
         elif isinstance(item, RecentPostItem):
             # A widget's items arrive one by one; each page's snapshot is saved at the end.
             self.widgets.setdefault(item.source_url, ([], capture_id))[0].append(item)
@@ -96,7 +88,8 @@ class StorePipeline:
             if item.kind == "rate-limited":
                 self.counts["rate_limited_errors"] += 1
             ref = urls.classify(item.url)
-            if ref.journal and (ref.kind in LISTING_KINDS or item.kind == "rate-limited"):
+            # If a listing page failed, the run cannot say which of the journal's posts are gone.
+            if ref.journal and (ref.kind in LISTING_PAGE_KINDS or item.kind == "rate-limited"):
                 self.listing_failures.add(ref.journal)
 
     def _close_listings(self, plan: CrawlPlan) -> None:

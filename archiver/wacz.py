@@ -46,7 +46,7 @@ from archiver import __version__
 from archiver.lock import output_lock
 from archiver.session import DATABASE_FILE, WARC_DIRECTORY
 from archiver.verify import gzip_members
-from archiver.warc import CDXJ_INDEX, warc_files
+from archiver.warc import CDXJ_INDEX, index_warcs, warc_files
 
 log = logging.getLogger(__name__)
 
@@ -200,10 +200,8 @@ def copy_head(source: Path, target: Path, size: int) -> Path:
 
 def write_index(warcs: Sequence[Path], target: Path) -> Path:
     """A sorted CDXJ index of `warcs` whose `filename` fields are their bare names."""
-    from cdxj_indexer.main import write_cdx_index
-
     try:
-        write_cdx_index(str(target), [str(warc) for warc in warcs], {"sort": True})
+        index_warcs(warcs, target)
     except Exception as error:  # whole gzip members that warcio cannot read as records
         raise WaczError(
             f"cannot index the WARC files: {error!r} (`archiver verify` shows which record)"

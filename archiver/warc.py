@@ -12,7 +12,7 @@ import base64
 import hashlib
 import io
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -299,13 +299,20 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(directory.glob(f"*{WARC_SUFFIX}"))
 
 
-def write_cdxj_index(directory: Path) -> Path:
-    """(Re)write `index.cdxj` beside the WARC files: one sorted CDXJ line per capture."""
+def index_warcs(warcs: Sequence[Path], target: Path, root: Path | None = None) -> Path:
+    """A sorted CDXJ index of `warcs` (cdxj-indexer); `filename` fields relative to `root`."""
     from cdxj_indexer.main import write_cdx_index
 
+    options: dict[str, Any] = {"sort": True}
+    if root is not None:
+        options["dir_root"] = str(root)
+    write_cdx_index(str(target), [str(path) for path in warcs], options)
+    return target
+
+
+def write_cdxj_index(directory: Path) -> Path:
+    """(Re)write `index.cdxj` beside the WARC files: one sorted CDXJ line per capture."""
     target = directory / CDXJ_INDEX
-    partial = target.with_suffix(".cdxj.partial")
-    inputs = [str(path) for path in warc_files(directory)]
-    write_cdx_index(str(partial), inputs, {"sort": True, "dir_root": str(directory)})
+    partial = index_warcs(warc_files(directory), target.with_suffix(".cdxj.partial"), directory)
     partial.replace(target)
     return target

@@ -13,7 +13,8 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from archiver import __version__, recover, store, urls
-from archiver.crawlplan import CrawlPlan, FollowDecision, Mode
+from archiver.backoff import RATE_LIMIT_STATUSES
+from archiver.crawlplan import LISTING_PAGE_KINDS, CrawlPlan, FollowDecision, Mode
 from archiver.extensions import session_for
 from archiver.items import (
     Captured,
@@ -35,13 +36,10 @@ ADULT_COOKIES: dict[str | bytes, str | bytes | bool | float | int] = {
     "adult_concepts": "1",
 }
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
-RATE_LIMIT_STATUSES = frozenset({429, 503})
 COMMENT_VIEW_KEYS = frozenset({"page", "thread"})
 # The pages whose redirect to another journal means the journal was renamed.
 RENAME_EVIDENCE = frozenset({"index", "rss", "atom"})
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
-# The pages whose post links list the journal (a post page links other posts too: no listing).
-LISTING_PAGE_KINDS = frozenset({"index", "tag", "year", "month", "day", "rss", "atom"})
 
 
 def journal_names(journal: str = "", journals: str = "") -> list[str]:
@@ -164,7 +162,7 @@ class JournalSpider(scrapy.Spider):
             except (ParseError, ValueError, OSError) as error:
                 self.logger.warning("cannot recover %s from the WARC: %s", capture.url, error)
                 continue
-            self.plan.recovered(journal, capture.url)
+            self.plan.recovered(capture.url)
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value("archiver/posts_recovered")
             yield from self._on_items(items, journal, capture.capture_id, light_only=False)
@@ -172,12 +170,10 @@ class JournalSpider(scrapy.Spider):
     def _on_item(self, item: Any, journal: str, capture_id: int | None) -> Iterator[Any]:
         if isinstance(item, JournalItem) and item.username == journal:
             self.plan.journal_seen(journal, item.status)
-        if isinstance(item, PostItem):
-            self.plan.post_seen(item.url)
-            if not self.plan.policy_requested(journal):
-                # Journal styles (S2) show no reply form: the site-scheme page has the policy.
-                self.plan.mark_policy_requested(journal)
-                yield self._request(item.url + "?format=light", journal, light_only=True)
+        if isinstance(item, PostItem) and not self.plan.policy_requested(journal):
+            # Journal styles (S2) show no reply form: the site-scheme page has the policy.
+            self.plan.mark_policy_requested(journal)
+            yield self._request(item.url + "?format=light", journal, light_only=True)
         yield Captured(item, capture_id)
 
     def _on_redirect(self, response: Response, journal: str) -> Iterator[Any]:
