@@ -10,13 +10,25 @@ from contextlib import suppress
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from archiver import exitcodes
-from archiver.items import ITEM_TYPES
-from archiver.sample.content import DEFAULT_BULK_POSTS, build_site, iter_manifest
-from archiver.sample.faults import FaultOptions
+from archiver.archive.layout import DATABASE_FILE, DEFAULT_OUTPUT
+from archiver.sample.defaults import DEFAULT_BULK_POSTS
+
+if TYPE_CHECKING:
+    from archiver.sample.faults import FaultOptions
+
+# Every command imports what it needs when it runs: a cron run loads neither the sample
+# journals nor Datasette.
+OUTPUT_OPTION = click.option(
+    "--output", default=DEFAULT_OUTPUT, show_default=True, type=click.Path(path_type=Path)
+)
+OUTPUT_ARGUMENT = click.argument(
+    "output", default=DEFAULT_OUTPUT, type=click.Path(path_type=Path, file_okay=False)
+)
 
 
 @click.group()
@@ -38,6 +50,8 @@ def _fault_options(
     chunked: bool,
     crawl_delay: float = 0.0,
 ) -> FaultOptions:
+    from archiver.sample.faults import FaultOptions
+
     return FaultOptions(
         latency_ms=latency_ms,
         throttle_requests=throttle,
@@ -97,6 +111,8 @@ def sample_server(
     crawl_delay: float,
 ) -> None:
     """Run the bundled sample LiveJournal (an HTTP server and HTTPS proxy) on loopback."""
+    from archiver.sample.content import build_site, iter_manifest
+
     site = build_site(revision, posts)
     if manifest:
         for record in iter_manifest(site):
@@ -124,7 +140,7 @@ def sample_server(
 @main.command()
 @click.argument("journals", nargs=-1)
 @click.option("--journals-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output", default="output", show_default=True, type=click.Path(path_type=Path))
+@OUTPUT_OPTION
 @click.option("--proxy", default="", help="Send every request through this HTTP proxy.")
 @click.option(
     "--full", is_flag=True, help="List the whole journal and fetch every post page again."
@@ -143,7 +159,7 @@ def crawl(
     The first run lists each journal whole; later runs read its index pages and feeds and fetch
     new posts, posts whose comment count changed and the newest archived ones.
     """
-    from archiver.runner import crawl_settings, run_crawl
+    from archiver.crawl.run import crawl_settings, run_crawl
 
     names = list(journals)
     if journals_file is not None:
@@ -170,12 +186,13 @@ def _setting(text: str) -> tuple[str, str]:
 
 
 @main.command()
-@click.option("--output", default="output", show_default=True, type=click.Path(path_type=Path))
+@OUTPUT_OPTION
 @click.option("--posts", default=DEFAULT_BULK_POSTS, type=click.IntRange(1, 100_000))
 @click.option("--revision", default=0, type=click.IntRange(0, None))
 def demo(output: Path, posts: int, revision: int) -> None:
     """Crawl the bundled sample LiveJournal into OUTPUT: every journal it serves."""
-    from archiver.runner import crawl_settings, run_crawl
+    from archiver.crawl.run import crawl_settings, run_crawl
+    from archiver.sample.content import build_site
     from archiver.sample.server import running_server
     from archiver.summary import archive_summary
 
@@ -185,7 +202,7 @@ def demo(output: Path, posts: int, revision: int) -> None:
         settings = crawl_settings(output, server.proxy_url, DEMO_SETTINGS)
         result = run_crawl(list(site.journals), settings)
     click.echo(result.summary)
-    click.echo(archive_summary(output / "archive.db"))
+    click.echo(archive_summary(output / DATABASE_FILE))
     click.echo(f"Explore it: .venv/bin/archiver serve {output}")
     expected_unavailable = result.exit_code in (exitcodes.OK, exitcodes.JOURNAL_UNAVAILABLE)
     sys.exit(exitcodes.OK if expected_unavailable else result.exit_code)
@@ -211,6 +228,7 @@ DEMO_SETTINGS = {
 )
 def parse(file: Path, url: str, status: int, captured_at: str | None) -> None:
     """Print what a saved page parses to, as JSON lines."""
+    from archiver.items import ITEM_TYPES
     from archiver.parse import ParseError, parse_page
     from archiver.parse.site_json import server_time
 
@@ -231,7 +249,7 @@ def parse(file: Path, url: str, status: int, captured_at: str | None) -> None:
 
 
 @main.command()
-@click.argument("output", default="output", type=click.Path(path_type=Path, file_okay=False))
+@OUTPUT_ARGUMENT
 @click.option("--port", default=8001, show_default=True, help="Port (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -243,7 +261,7 @@ def serve(output: Path, port: int, host: str, replay_url: str) -> None:
     """Explore OUTPUT/archive.db in Datasette, with the archive's metadata and plugin."""
     from archiver.datasette.serve import datasette_command
 
-    database = output / "archive.db"
+    database = output / DATABASE_FILE
     if not database.exists():
         raise click.BadParameter(f"{database} does not exist: crawl first", param_hint="OUTPUT")
     command = datasette_command(output, host, port)
@@ -253,11 +271,11 @@ def serve(output: Path, port: int, host: str, replay_url: str) -> None:
 
 
 @main.command()
-@click.argument("output", default="output", type=click.Path(path_type=Path, file_okay=False))
+@OUTPUT_ARGUMENT
 def verify(output: Path) -> None:
     """Check every WARC record (structure, digests) and every captures row against its record."""
-    from archiver.lock import LockHeld, output_lock
-    from archiver.verify import verify_output
+    from archiver.archive.lock import LockHeld, output_lock
+    from archiver.archive.verify import verify_output
 
     if not output.is_dir():
         raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")
@@ -273,7 +291,7 @@ def verify(output: Path) -> None:
 
 
 @main.command()
-@click.argument("output", default="output", type=click.Path(path_type=Path, file_okay=False))
+@OUTPUT_ARGUMENT
 @click.option(
     "--target",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -281,8 +299,8 @@ def verify(output: Path) -> None:
 )
 def wacz(output: Path, target: Path | None) -> None:
     """Package OUTPUT's WARC files, a CDXJ index and its page list into one WACZ file."""
-    from archiver.lock import LockHeld
-    from archiver.wacz import WaczError, write_wacz
+    from archiver.archive.lock import LockHeld
+    from archiver.archive.wacz import WaczError, write_wacz
 
     if not output.is_dir():
         raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class JournalKnowledge:
 
     listed: bool = False  # a run has listed the whole journal
     comment_counts: dict[str, int | None] = field(default_factory=dict)  # post URL -> count
-    newest: frozenset[str] = frozenset()  # the newest archived posts: the refresh window
+    newest_first: tuple[str, ...] = ()  # the live archived posts' URLs, newest first
     day_counts: dict[str, int] = field(default_factory=dict)  # YYYY-MM-DD -> archived posts
 
 
@@ -139,11 +140,33 @@ Item = (
 
 
 @dataclass(frozen=True)
-class Captured:
-    """A parsed item with the `captures` row (WARC record) of the page it was read from."""
+class CaptureRef:
+    """The `captures` row (WARC record) of a page, and when the page was fetched."""
 
-    item: Item
-    capture_id: int | None
+    capture_id: int
+    seen_at: str  # the fetch time as every *_seen column holds it (archiver.clock.iso_seconds)
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A response's body and what parsing it needs; `captured_at` is the server's time."""
+
+    url: str
+    journal: str
+    body: bytes
+    status: int
+    captured_at: datetime
+    content_type: str | None
+    capture: CaptureRef | None
+
+
+@dataclass(frozen=True)
+class PageItems:
+    """What one page gave to store, saved together, stamped with the page's fetch time; without
+    a capture (a fetch that failed, a rename) they are stamped with the time they are saved."""
+
+    items: tuple[Item, ...]
+    capture: CaptureRef | None = None
 
 
 ITEM_TYPES: dict[type, str] = {

@@ -4,32 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlite_utils
+from archiver.store import reads
 
-
-def _count(db: sqlite_utils.Database, table: str) -> int:
-    return db[table].count if table in db.table_names() else 0
+LABELS = {
+    "posts": "posts",
+    "tags": "tags",
+    "comments": "comments",
+    "recent_posts": "widget items",
+    "comment_policies": "comment policies",
+    "errors": "errors",
+}
 
 
 def archive_summary(db_path: Path) -> str:
-    db = sqlite_utils.Database(db_path)
-    statuses = (
-        db.execute(
-            "select status, count(*) from journals group by status order by status"
-        ).fetchall()
-        if "journals" in db.table_names()
-        else []
-    )
+    with reads.connect(db_path) as db:
+        statuses = reads.journal_statuses(db)
+        counts = reads.table_counts(db)
     by_status = ", ".join(f"{n} {s}" for s, n in statuses) or "none"
-    lines = [
-        f"Archive: {db_path}",
-        f"  journals:        {sum(n for _, n in statuses)} ({by_status})",
-        f"  posts:           {_count(db, 'posts')}",
-        f"  tags:            {_count(db, 'tags')}",
-        f"  comments:        {_count(db, 'comments')}",
-        f"  widget items:    {_count(db, 'recent_posts')}",
-        f"  comment policies: {_count(db, 'comment_policies')}",
-        f"  errors:          {_count(db, 'errors')}",
-    ]
-    db.close()
+    journals = f"{sum(n for _, n in statuses)} ({by_status})"
+    lines = [f"Archive: {db_path}", _line("journals", journals)]
+    lines += [_line(LABELS[table], str(count)) for table, count in counts.items()]
     return "\n".join(lines)
+
+
+def _line(label: str, value: str) -> str:
+    return f"  {label + ':':<16} {value}"

@@ -358,7 +358,7 @@ def test_rate_limited_crawl_exits_with_its_own_code(tmp_path: Path) -> None:
 def test_a_second_run_on_a_locked_output_exits_at_once_and_changes_nothing(
     tmp_path: Path,
 ) -> None:
-    from archiver.lock import output_lock
+    from archiver.archive.lock import output_lock
 
     first = crawl(["tea_club"], tmp_path)
     assert first.returncode == exitcodes.OK

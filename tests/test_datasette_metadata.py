@@ -11,8 +11,8 @@ import yaml
 
 from archiver import store
 from archiver.datasette.chart import monthly_svg, months_between
+from archiver.datasette.sanitize import sanitize_html
 from archiver.sample.seed_data import HOSTILE_BODY_HTML
-from archiver.sanitize import sanitize_html
 
 
 def schema() -> dict[str, list[str]]:
@@ -24,7 +24,7 @@ def schema() -> dict[str, list[str]]:
             "AND type IN ('table', 'virtual', 'view') AND name NOT LIKE 'sqlite_%'"
         )
     ]
-    shadows = {n for n in names if any(n.endswith(s) for s in store._FTS5_SHADOW_SUFFIXES)}
+    shadows = {n for n in names if any(n.endswith(s) for s in store.FTS5_SHADOW_SUFFIXES)}
     return {
         name: [row[1] for row in db.execute(f"PRAGMA table_info([{name}])")]
         for name in names

@@ -14,8 +14,11 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
+from kill_switch import PIPELINES
+
 from archiver import exitcodes
-from archiver.backoff import wait_before_retry
+from archiver.clock import iso_seconds
+from archiver.plan.backoff import wait_before_retry
 from archiver.sample.content import build_site, iter_manifest
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import running_server
@@ -25,6 +28,7 @@ FAST = [
     *("-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
 ]
 POSTS = 500
+TESTS = Path(__file__).resolve().parent
 WINDOW = 10
 
 
@@ -353,11 +357,17 @@ def test_pages_archived_but_not_saved_are_read_back_from_the_warc(tmp_path: Path
         before = db.execute("select * from posts order by ditemid").fetchall()
         lost = [r[0] for r in db.execute("select ditemid from posts order by ditemid limit 5")]
         marks = ",".join("?" * len(lost))
+        db.execute(
+            f"update captures set parsed = null where url in (select url from posts where "
+            f"ditemid in ({marks}))",
+            lost,
+        )
         db.execute(f"delete from post_tags where ditemid in ({marks})", lost)
         db.execute(f"delete from posts where ditemid in ({marks})", lost)
         db.execute("update journals set listed_in_run = null")
         db.execute("update crawl_runs set ended_at = null")  # as a killed run leaves it
         db.commit()
+        time.sleep(1.1)  # so that the recovery run's clock differs from the fetch times
         again = subprocess.run(command, capture_output=True, text=True)
     assert again.returncode == exitcodes.OK, again.stderr[-3000:]
     after = db.execute("select * from posts order by ditemid").fetchall()
@@ -372,6 +382,67 @@ def test_pages_archived_but_not_saved_are_read_back_from_the_warc(tmp_path: Path
     assert not refetched & lost_urls
     tags = db.execute(f"select count(*) from post_tags where ditemid in ({marks})", lost)
     assert tags.fetchone()[0] > 0
+    # The recovered rows are stamped with the time their page was fetched, not recovered.
+    stamps = db.execute(
+        "select p.first_seen, c.fetched_at, (select started_at from crawl_runs where id = 2) "
+        f"from posts p join captures c on c.id = p.capture_id where p.ditemid in ({marks})",
+        lost,
+    ).fetchall()
+    assert len(stamps) == len(lost)
+    for first_seen, fetched_at, recovery_started in stamps:
+        assert first_seen == iso_seconds(datetime.fromisoformat(fetched_at.replace("Z", "+00:00")))
+        assert first_seen < recovery_started
+
+
+def test_a_page_killed_before_its_rows_were_saved_comes_back_whole(tmp_path: Path) -> None:
+    """SIGKILL right after the first page with a "Recent Posts" widget was fetched and written
+    to the WARC: the next run reads it back, widget included, stamped with its fetch time."""
+    note = tmp_path / "killed-capture"
+    output = tmp_path / "out"
+    env = {**os.environ, "ARCHIVER_KILL_NOTE": str(note), "PYTHONPATH": str(TESTS)}
+    with running_server(site=build_site(0, 60)) as server:
+        command = [
+            *(sys.executable, "-m", "archiver.cli", "crawl", "zloy_odessit"),
+            *("--output", str(output), "--proxy", server.proxy_url, *FAST),
+        ]
+        killed = subprocess.run(
+            [*command, "-s", f"ITEM_PIPELINES={PIPELINES}"], capture_output=True, env=env
+        )
+        assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+        capture_id = int(note.read_text())
+        db = sqlite3.connect(output / "archive.db")
+        url, fetched_at, parsed = db.execute(
+            "select url, fetched_at, parsed from captures where id = ?", [capture_id]
+        ).fetchone()
+        assert parsed is None
+        assert db.execute("select count(*) from recent_post_snapshots").fetchone() == (0,)
+        time.sleep(1.1)
+        again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == exitcodes.OK, again.stderr[-3000:]
+    fetched = iso_seconds(datetime.fromisoformat(fetched_at.replace("Z", "+00:00")))
+    (resumed,) = db.execute("select started_at from crawl_runs where id = 2").fetchone()
+    assert fetched < resumed
+    first = db.execute(
+        "select source_url, capture_id, seen_at from recent_post_snapshots order by id limit 1"
+    ).fetchone()
+    assert first == (url, capture_id, fetched)
+    widget = db.execute(
+        "select count(*), min(seen_at) from recent_posts where snapshot_id = "
+        "(select min(id) from recent_post_snapshots)"
+    ).fetchone()
+    assert widget[0] > 0 and widget[1] == fetched
+    assert db.execute("select parsed from captures where id = ?", [capture_id]).fetchone() == (1,)
+    # Everything else read from that page carries its fetch time too, and it was not refetched.
+    for table in ("posts", "comments", "comment_policies"):
+        seen = "seen_at" if table == "comment_policies" else "first_seen"
+        stamps = {
+            r[0]
+            for r in db.execute(f"select {seen} from {table} where capture_id = ?", [capture_id])
+        }
+        assert stamps <= {fetched}, table
+    assert db.execute(
+        "select count(*) from captures where url = ? and run_id = 2", [url]
+    ).fetchone() == (0,)
 
 
 def test_a_run_stopped_by_sigterm_marks_nothing_deleted(tmp_path: Path) -> None:

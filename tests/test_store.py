@@ -163,6 +163,7 @@ def test_migrations_are_idempotent(db_path: Path) -> None:
         {"name": "0003_capture_links", "applied_at": T1},
         {"name": "0004_complete_listings", "applied_at": T1},
         {"name": "0005_post_index_view", "applied_at": T1},
+        {"name": "0006_parsed_captures", "applied_at": T1},
     ]
     assert store.schema_sql(again) == schema
 

@@ -27,9 +27,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver import __version__
-from archiver.lock import LOCK_FILE, LockHeld, output_lock
-from archiver.verify import gzip_members
-from archiver.wacz import WaczError, write_wacz
+from archiver.archive.lock import LOCK_FILE, LockHeld, output_lock
+from archiver.archive.verify import gzip_members
+from archiver.archive.wacz import WaczError, write_wacz
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLAY_BIN = ROOT / ".venv-replay" / "bin"

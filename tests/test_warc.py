@@ -9,8 +9,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.verify import VerifyReport, check_file, gzip_members
-from archiver.warc import Exchange, PriorCapture, WarcWriter, payload_digest, split_message
+from archiver.archive.verify import VerifyReport, check_file, gzip_members
+from archiver.archive.warc import Exchange, PriorCapture, WarcWriter, payload_digest, split_message
 
 URL = "https://zloy-odessit.livejournal.com/1234567.html?page=2"
 REQUEST = (

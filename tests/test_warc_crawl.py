@@ -24,11 +24,11 @@ from loopback import free_port, wait_until_listening
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver import exitcodes
+from archiver.archive.verify import gzip_members
+from archiver.archive.warc import split_message, warc_files
 from archiver.sample.content import build_site
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import running_server
-from archiver.verify import gzip_members
-from archiver.warc import split_message, warc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

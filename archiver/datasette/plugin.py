@@ -16,7 +16,8 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from archiver.datasette.chart import monthly_chart_page
-from archiver.sanitize import sanitize_html
+from archiver.datasette.sanitize import sanitize_html
+from archiver.store import datasette_queries as queries
 
 REPLAY_ENV = "ARCHIVER_REPLAY_URL"  # e.g. http://127.0.0.1:8080/lj/ for a pywb collection
 HTML_COLUMNS = frozenset({"body_html"})
@@ -41,10 +42,7 @@ def render_cell(
 def _capture_links(row: Any, capture_id: Any, datasette: Any) -> Any:
     async def inner() -> Markup:
         db = datasette.get_database("archive")
-        result = await db.execute(
-            "SELECT url, warc_file, warc_offset, record_id, fetched_at FROM captures WHERE id = ?",
-            [capture_id],
-        )
+        result = await db.execute(queries.CAPTURE_BY_ID, [capture_id])
         capture = result.first()
         if capture is None:
             return Markup(html.escape(str(capture_id)))
@@ -80,23 +78,10 @@ async def chart(request: Any, datasette: Any) -> Response:
         ],
     )
     db = datasette.get_database("archive")
-    journals = [
-        row["journal"]
-        for row in await db.execute(
-            "SELECT journal, COUNT(*) AS n FROM posts GROUP BY journal ORDER BY n DESC, journal"
-        )
-    ]
+    journals = [row["journal"] for row in await db.execute(queries.JOURNALS_BY_POSTS)]
     journal = request.args.get("journal") or (journals[0] if journals else "")
-    posts = await db.execute(
-        "SELECT substr(published, 1, 7) AS month, COUNT(*) AS n FROM posts "
-        "WHERE journal = ? AND published IS NOT NULL GROUP BY month",
-        [journal],
-    )
-    comments = await db.execute(
-        "SELECT substr(posted, 1, 7) AS month, COUNT(*) AS n FROM comments "
-        "WHERE journal = ? AND posted IS NOT NULL GROUP BY month",
-        [journal],
-    )
+    posts = await db.execute(queries.POSTS_PER_MONTH, [journal])
+    comments = await db.execute(queries.COMMENTS_PER_MONTH, [journal])
     page = monthly_chart_page(
         journal,
         journals,

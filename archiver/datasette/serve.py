@@ -6,6 +6,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from archiver.archive.layout import DATABASE_FILE
+
 METADATA_FILE = "metadata.yml"
 
 
@@ -21,7 +23,7 @@ def metadata_path(output: Path) -> Path:
 def datasette_command(output: Path, host: str, port: int) -> list[str]:
     return [
         sys.executable,
-        *("-m", "datasette", "serve", str(output / "archive.db")),
+        *("-m", "datasette", "serve", str(output / DATABASE_FILE)),
         *("--metadata", str(metadata_path(output))),
         *("--host", host, "--port", str(port)),
         *("--setting", "truncate_cells_html", "0"),

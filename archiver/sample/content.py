@@ -16,12 +16,12 @@ from functools import cached_property
 
 from archiver import urls
 from archiver.sample import seed_data
+from archiver.sample.defaults import DEFAULT_BULK_POSTS
 
 # The sample server's clock at revision 0; each round of activity moves it on by ROUND_LENGTH.
 EPOCH_NOW = datetime(2021, 10, 10, 12, 0, 0, tzinfo=UTC)
 ROUND_LENGTH = timedelta(days=7)
 BULK_JOURNAL = "bulk_journal"
-DEFAULT_BULK_POSTS = 60
 
 COUNTED_STATES = frozenset({"active", "frozen"})
 
@@ -381,7 +381,7 @@ def _zloy_odessit() -> Journal:
         published=datetime(2021, 9, 30, 19, 5),
         body_html=seed_data.PROMO_BODY_HTML,
         tags=("азербайджан", "відео"),
-        fixed_comments=seed_data.promo_comments(name, 1290 * 256 + 77),
+        fixed_comments=promo_comments(name, 1290 * 256 + 77),
     )
     return Journal(
         username=name,
@@ -638,3 +638,25 @@ def iter_manifest(site: Site) -> Iterator[dict[str, object]]:
                 "security": post.security,
                 "edited_in_round": post.edited_in_round,
             }
+
+
+def promo_comments(journal: str, ditemid: int) -> tuple[Comment, ...]:
+    """Eighteen visible comments on the promoted post, as the seed page's widget counts them."""
+    rng = random.Random(ditemid)
+    start = datetime(2021, 9, 30, 16, 30, tzinfo=UTC)
+    comments = []
+    for i in range(18):
+        parent = None if i % 3 == 0 else 7000 + (i - i % 3)
+        comments.append(
+            Comment(
+                talkid=7000 + i,
+                parent=parent,
+                poster=seed_data.COMMENTERS[i % len(seed_data.COMMENTERS)],
+                subject="",
+                body_html=seed_data.sentence(rng, "ru", 4, 12),
+                posted=start.replace(minute=31 + i),
+                state="active",
+                depth=1 if parent is None else 2,
+            )
+        )
+    return tuple(comments)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import random
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -206,30 +206,6 @@ def body(rng: random.Random, language: str) -> str:
     if rng.random() < 0.1:
         parts.append('<img src="https://ic.pics.livejournal.com/sample/1/1_original.jpg" />')
     return "<br /><br />".join(parts)
-
-
-def promo_comments(journal: str, ditemid: int) -> tuple[Any, ...]:
-    """Eighteen visible comments on the promoted post, as the seed page's widget counts them."""
-    from archiver.sample.content import Comment
-
-    rng = random.Random(ditemid)
-    start = datetime(2021, 9, 30, 16, 30, tzinfo=UTC)
-    comments = []
-    for i in range(18):
-        parent = None if i % 3 == 0 else 7000 + (i - i % 3)
-        comments.append(
-            Comment(
-                talkid=7000 + i,
-                parent=parent,
-                poster=COMMENTERS[i % len(COMMENTERS)],
-                subject="",
-                body_html=sentence(rng, "ru", 4, 12),
-                posted=start.replace(minute=31 + i),
-                state="active",
-                depth=1 if parent is None else 2,
-            )
-        )
-    return tuple(comments)
 
 
 # The two real kelijah pages are served verbatim; these are their facts (SOURCES.md).

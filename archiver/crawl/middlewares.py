@@ -1,4 +1,5 @@
-"""Thin downloader middlewares: the proxy, patient retries after 429/503, robots.txt Crawl-delay."""
+"""Thin downloader middlewares: the proxy, patient retries after 429/503, robots.txt
+Crawl-delay, and responses cut short kept in the WARC."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from tldextract import TLDExtract
 
-from archiver.backoff import RATE_LIMIT_STATUSES, wait_before_retry
+from archiver.crawl.extension import archive_of
+from archiver.crawl.wire import WIRE_META_KEY, WireCapture
+from archiver.plan.backoff import RATE_LIMIT_STATUSES, truncation_reason, wait_before_retry
 
 WAITS_META_KEY = "archiver_waits"
 logger = logging.getLogger(__name__)
@@ -56,6 +59,18 @@ class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]
     """
 
     waiting = 0
+    max_waits: int
+    backoff: float
+    max_wait: float
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PatientRetryMiddleware:
+        middleware: PatientRetryMiddleware = super().from_crawler(crawler)
+        settings = crawler.settings
+        middleware.max_waits = settings.getint("ARCHIVER_RATE_LIMIT_RETRIES")
+        middleware.backoff = settings.getfloat("ARCHIVER_BACKOFF_SECONDS")
+        middleware.max_wait = settings.getfloat("ARCHIVER_MAX_WAIT")
+        return middleware
 
     async def process_response(  # type: ignore[override]  # Scrapy awaits coroutine methods
         self, request: Request, response: Response, spider: Spider | None = None
@@ -65,9 +80,8 @@ class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]
             return result
         # Being told to wait is not a failure: it has a retry budget of its own, and a later
         # 500 on the same page still gets only RETRY_TIMES retries.
-        settings = self.crawler.settings
         waits = int(request.meta.get(WAITS_META_KEY, 0))
-        if waits >= settings.getint("ARCHIVER_RATE_LIMIT_RETRIES"):
+        if waits >= self.max_waits:
             logger.error(
                 "gave up on %s: still %d after %d waits", request.url, response.status, waits
             )
@@ -78,8 +92,8 @@ class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]
                 header.decode("latin-1") if header else None,
                 waits,
                 datetime.now(UTC),
-                base=settings.getfloat("ARCHIVER_BACKOFF_SECONDS"),
-                cap=settings.getfloat("ARCHIVER_MAX_WAIT"),
+                base=self.backoff,
+                cap=self.max_wait,
             )
         )
         retry: Request = request.replace(dont_filter=True)
@@ -108,14 +122,14 @@ class CrawlDelayMiddleware:
     seconds apart (Scrapy reads robots.txt rules but not this line). The delay is read from
     the robots.txt response as it comes back, before any other request to the host goes out."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, user_agent: str) -> None:
+        self.user_agent = user_agent
         self.delays: dict[str, float] = {}
         self.next_start: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlDelayMiddleware:
-        return cls(crawler)
+        return cls(str(crawler.settings.get("USER_AGENT") or "*"))
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         host = urlsplit(request.url).hostname or ""
@@ -132,9 +146,30 @@ class CrawlDelayMiddleware:
     ) -> Response:
         parts = urlsplit(request.url)
         if parts.path == "/robots.txt" and response.status == 200 and parts.hostname:
-            agent = str(self.crawler.settings.get("USER_AGENT") or "*")
             rules = Protego.parse(response.body.decode("utf-8", "replace"))
-            delay = rules.crawl_delay(agent)
+            delay = rules.crawl_delay(self.user_agent)
             if delay:
                 self.delays[parts.hostname] = float(delay)
         return response
+
+
+class WarcFailureRecorder:
+    """A response cut short (the connection closed inside its body) still goes into the WARC,
+    as received, marked `WARC-Truncated`. A connection that closed before any answer leaves
+    nothing to record; the errors table has it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcFailureRecorder:
+        return cls(crawler)
+
+    def process_exception(
+        self, request: Request, exception: BaseException, spider: Spider | None = None
+    ) -> None:
+        wire = request.meta.pop(WIRE_META_KEY, None)
+        if isinstance(wire, WireCapture) and wire.received:
+            archive_of(self.crawler).record(
+                request, wire, None, truncated=truncation_reason(type(exception).__name__)
+            )

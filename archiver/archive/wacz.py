@@ -35,7 +35,6 @@ import sqlite3
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,15 +42,15 @@ from tempfile import TemporaryDirectory
 from typing import IO, Any
 
 from archiver import __version__
-from archiver.lock import output_lock
-from archiver.session import DATABASE_FILE, WARC_DIRECTORY
-from archiver.verify import gzip_members
-from archiver.warc import CDXJ_INDEX, index_warcs, warc_files
+from archiver.archive.layout import DATABASE_FILE, WACZ_FILE, WARC_DIRECTORY
+from archiver.archive.lock import output_lock
+from archiver.archive.verify import gzip_members
+from archiver.archive.warc import CDXJ_INDEX, index_warcs, warc_files
+from archiver.store import reads
 
 log = logging.getLogger(__name__)
 
 WACZ_VERSION = "1.1.1"
-WACZ_FILE = "archive.wacz"
 ARCHIVE_DIR = "archive"
 INDEX_PATH = "indexes/index.cdx"  # CDXJ lines; see the module docstring for the name
 PAGES_PATH = "pages/pages.jsonl"
@@ -116,9 +115,9 @@ def _write_wacz(
         raise WaczError(f"no database at {database}")
     target = target if target is not None else output / WACZ_FILE
     moment = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    with _connect(database) as db:
+    with reads.connect(database) as db:
         pages = read_pages(db)
-        journals = journal_names(db)
+        journals = reads.journal_names(db)
     metadata = {
         "title": title or default_title(journals),
         "description": describe(journals, pages),
@@ -212,19 +211,8 @@ def write_index(warcs: Sequence[Path], target: Path) -> Path:
 def read_pages(db: sqlite3.Connection) -> list[Page]:
     """Each journal's front page, then its posts by ditemid, each at its latest capture's time
     (a post at the capture it was parsed from)."""
-    fronts = db.execute(
-        "SELECT j.username, c.url, c.fetched_at, j.title, j.status "
-        "FROM journals j JOIN captures c ON c.id = ("
-        "  SELECT max(id) FROM captures WHERE url = j.url"
-        ")"
-    ).fetchall()
-    posts = db.execute(
-        "SELECT p.journal, p.ditemid, c.url, c.fetched_at, p.title "
-        "FROM posts p JOIN captures c ON c.id = coalesce("
-        "  (SELECT id FROM captures WHERE id = p.capture_id),"
-        "  (SELECT max(id) FROM captures WHERE url = p.url)"
-        ")"
-    ).fetchall()
+    fronts = reads.front_page_captures(db)
+    posts = reads.post_page_captures(db)
     keyed = [
         ((journal, -1), Page(f"journal:{journal}", url, to_second(at), front_title(journal, *rest)))
         for journal, url, at, *rest in fronts
@@ -241,10 +229,6 @@ def front_title(username: str, title: str | None, status: str | None) -> str:
     if status and status != "active":
         return f"{username} ({status})"
     return title or username
-
-
-def journal_names(db: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in db.execute("SELECT username FROM journals ORDER BY username")]
 
 
 def default_title(journals: Sequence[str]) -> str:
@@ -365,9 +349,3 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
 
 def _json_line(value: dict[str, str]) -> str:
     return json.dumps(value, ensure_ascii=False) + "\n"
-
-
-def _connect(path: Path) -> closing[sqlite3.Connection]:
-    """A plain connection, only read from: one opened with mode=ro would leave the WAL
-    database's -wal and -shm files behind, since it may not remove them when it closes."""
-    return closing(sqlite3.connect(path))

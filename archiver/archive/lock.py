@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-LOCK_FILE = ".archiver.lock"
+from archiver.archive.layout import LOCK_FILE
+
+__all__ = ["LOCK_FILE", "LockHeld", "output_lock"]
 
 
 class LockHeld(RuntimeError):

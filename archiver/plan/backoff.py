@@ -33,3 +33,13 @@ def wait_before_retry(
     told = retry_after_seconds(retry_after, now)
     wait = told if told is not None else base * 2**retries
     return min(wait, cap)
+
+
+def truncation_reason(exception_name: str) -> str:
+    """The WARC-Truncated value for a response cut off by an exception of this class name."""
+    name = exception_name.lower()
+    if "timeout" in name:
+        return "time"
+    if "cancel" in name or "maxsize" in name:
+        return "length"
+    return "disconnect"

@@ -1,31 +1,27 @@
 """One crawl's open archive: the database, its crawl_runs row and the WARC writer (no Scrapy).
 
-The item pipeline saves parsed rows through it, the WARC extension records exchanges through
-it, and both see the same run id and the same connection.
+The crawl's archive extension opens it when the spider opens and closes it when the engine
+stops; the item pipeline saves parsed rows through it and the extension records exchanges
+through it, so both see the same run id and the same connection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from archiver import store
-from archiver.warc import (
+from archiver.archive.layout import DATABASE_FILE, WARC_DIRECTORY
+from archiver.archive.warc import (
     DEFAULT_MAX_FILE_BYTES,
     Exchange,
     PriorCapture,
     WarcWriter,
     write_cdxj_index,
 )
-
-WARC_DIRECTORY = "warc"
-DATABASE_FILE = "archive.db"
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from archiver.clock import iso_seconds, now_iso
+from archiver.items import CaptureRef
 
 
 class ArchiveSession:
@@ -40,20 +36,21 @@ class ArchiveSession:
     ) -> None:
         output.mkdir(parents=True, exist_ok=True)
         self.output = output
+        self.warc_directory = output / WARC_DIRECTORY
         self.db: Any = store.open_db(output / DATABASE_FILE)
         self.run_id = store.start_run(self.db, now_iso(), list(journals))
         self.warc = WarcWriter(
-            output / WARC_DIRECTORY,
+            self.warc_directory,
             {"journals": ", ".join(journals), **warcinfo},
             prefix=warc_prefix,
             max_file_bytes=max_file_bytes,
         )
 
-    def record_exchange(self, exchange: Exchange) -> int:
+    def record_exchange(self, exchange: Exchange) -> CaptureRef:
         """Write the exchange to the WARC (a revisit if its payload is archived); return its
-        `captures` id."""
+        `captures` row and the time its rows are stamped with."""
         stored = self.warc.write(exchange, self.find_prior)
-        return store.save_capture(
+        capture_id = store.save_capture(
             self.db,
             url=stored.url,
             status=stored.status,
@@ -68,18 +65,15 @@ class ArchiveSession:
             record_type=stored.record_type,
             refers_to=stored.refers_to,
         )
+        return CaptureRef(capture_id, iso_seconds(exchange.fetched_at))
 
     def find_prior(self, url: str, digest: str) -> PriorCapture | None:
         """The original response record of this URL with this payload, if one is archived."""
-        row = self.db.execute(
-            "SELECT record_id, url, fetched_at FROM captures WHERE url = ? "
-            "AND payload_digest = ? AND record_type = 'response' ORDER BY id LIMIT 1",
-            [url, digest],
-        ).fetchone()
-        return PriorCapture(record_id=row[0], url=row[1], date=row[2]) if row else None
+        prior = store.prior_response(self.db, url, digest)
+        return PriorCapture(record_id=prior[0], url=prior[1], date=prior[2]) if prior else None
 
     def close(self) -> None:
         self.warc.close()
         if self.warc.files:
-            write_cdxj_index(self.output / WARC_DIRECTORY)
+            write_cdxj_index(self.warc_directory)
         self.db.close()

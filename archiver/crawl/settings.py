@@ -1,12 +1,13 @@
 """Scrapy settings: only what differs from Scrapy's defaults. Our own settings are ARCHIVER_*."""
 
-BOT_NAME = "archiver"
-SPIDER_MODULES = ["archiver.spiders"]
-NEWSPIDER_MODULE = "archiver.spiders"
-COMMANDS_MODULE = "archiver.commands"
+from archiver.archive import layout
 
-# Where the crawl writes: OUTPUT/archive.db (and, later, OUTPUT/warc/).
-ARCHIVER_OUTPUT = "output"
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["archiver.crawl.spider"]
+COMMANDS_MODULE = "archiver.crawl.commands"
+
+# Where the crawl writes: OUTPUT/archive.db and OUTPUT/warc/.
+ARCHIVER_OUTPUT = layout.DEFAULT_OUTPUT
 # An HTTP proxy every request goes through, e.g. the bundled sample server:
 # `-s ARCHIVER_PROXY=http://127.0.0.1:8765`. Empty means: talk to LiveJournal directly.
 ARCHIVER_PROXY = ""
@@ -44,12 +45,12 @@ HTTPERROR_ALLOWED_CODES = [403, 404, 410, 451]
 
 # Keep every exchange's bytes as they crossed the wire, for the WARC files.
 DOWNLOAD_HANDLERS = {
-    "http": "archiver.wire.RecordingDownloadHandler",
-    "https": "archiver.wire.RecordingDownloadHandler",
+    "http": "archiver.crawl.wire.RecordingDownloadHandler",
+    "https": "archiver.crawl.wire.RecordingDownloadHandler",
 }
 EXTENSIONS = {
-    "archiver.extensions.WarcExtension": 100,
-    "archiver.extensions.ProgressExtension": 500,
+    "archiver.crawl.extension.ArchiveExtension": 100,
+    "archiver.crawl.progress.ProgressExtension": 500,
 }
 # A live progress line on stderr; `archiver crawl` turns it on when stderr is a terminal.
 ARCHIVER_PROGRESS = False
@@ -60,15 +61,15 @@ ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "archiver.middlewares.PatientRetryMiddleware": 550,
+    "archiver.crawl.middlewares.PatientRetryMiddleware": 550,
     # After HttpCompressionMiddleware (590) has decoded robots.txt.
-    "archiver.middlewares.CrawlDelayMiddleware": 580,
-    "archiver.middlewares.ArchiverProxyMiddleware": 740,
+    "archiver.crawl.middlewares.CrawlDelayMiddleware": 580,
+    "archiver.crawl.middlewares.ArchiverProxyMiddleware": 740,
     # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
-    "archiver.extensions.WarcFailureRecorder": 990,
+    "archiver.crawl.middlewares.WarcFailureRecorder": 990,
 }
 ITEM_PIPELINES = {
-    "archiver.pipelines.StorePipeline": 300,
+    "archiver.crawl.pipeline.StorePipeline": 300,
 }
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

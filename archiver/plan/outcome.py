@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archiver import exitcodes
-from archiver.crawlplan import UNAVAILABLE
+from archiver.plan.journal import UNAVAILABLE
 
 WARC_WRITE_FAILED = "warc_write_failed"  # the close reason when the WARC files cannot be written
 
@@ -61,3 +61,11 @@ class CrawlOutcome:
                 "partial", exitcodes.PARTIAL, f"{errors} pages failed (see the errors table)"
             )
         return cls("success", exitcodes.OK, "crawl finished")
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """What a finished crawl tells its caller: the exit code and the lines to print."""
+
+    exit_code: int
+    summary: str

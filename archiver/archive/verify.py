@@ -18,8 +18,10 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archiver.session import DATABASE_FILE, WARC_DIRECTORY
-from archiver.warc import warc_files
+from archiver import store
+from archiver.archive.layout import DATABASE_FILE, WARC_DIRECTORY
+from archiver.archive.warc import warc_files
+from archiver.store.reads import connect
 
 READ_SIZE = 1 << 20
 
@@ -139,20 +141,17 @@ def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
 def check_captures(
     db: sqlite3.Connection, records: dict[tuple[str, int], RecordFacts], report: VerifyReport
 ) -> None:
-    rows = db.execute(
-        "SELECT id, url, warc_file, warc_offset, record_id, payload_digest FROM captures"
-    ).fetchall()
-    for capture_id, url, warc_file, offset, record_id, digest in rows:
+    for row in store.all_captures(db):
         report.captures_checked += 1
-        where = f"captures row {capture_id} ({url})"
-        facts = records.get((warc_file, offset))
+        where = f"captures row {row.capture_id} ({row.url})"
+        facts = records.get((row.warc_file, row.offset))
         if facts is None:
-            report.problems.append(f"{where}: no complete record at {warc_file} @{offset}")
+            report.problems.append(f"{where}: no complete record at {row.warc_file} @{row.offset}")
             continue
         for name, ours, theirs in (
-            ("record id", record_id, facts.record_id),
-            ("URL", url, facts.url),
-            ("payload digest", digest, facts.payload_digest),
+            ("record id", row.record_id, facts.record_id),
+            ("URL", row.url, facts.url),
+            ("payload digest", row.payload_digest, facts.payload_digest),
         ):
             if ours != theirs:
                 report.problems.append(f"{where}: {name} {ours!r} but the record has {theirs!r}")
@@ -167,11 +166,8 @@ def verify_output(output: Path) -> VerifyReport:
             records[(path.name, offset)] = facts
     database = output / DATABASE_FILE
     if database.exists():
-        db = sqlite3.connect(database)
-        try:
+        with connect(database) as db:
             check_captures(db, records, report)
-        finally:
-            db.close()
     else:
         report.problems.append(f"{database}: no such database")
     return report

@@ -1,0 +1,67 @@
+"""Pages a killed run downloaded but never saved, read back from the WARC (no Scrapy).
+
+A run writes each response to the WARC (and `captures`) before its items reach the database,
+so a run killed in between leaves archived pages whose capture is not marked `parsed`. The
+next run parses them from the WARC, the source of truth, instead of fetching them again, and
+stamps their rows with the time they were fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from archiver import store, urls
+from archiver.clock import iso_seconds
+from archiver.items import CaptureRef, FetchedPage
+
+# The pages whose rows are worth reading back: a post page, its ?format=light twin and its
+# further comment pages. Listing pages give only links, which the next run reads afresh.
+RECOVERED_KINDS = frozenset({"post"})
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    url: str
+    reason: str
+
+
+def unsaved_pages(
+    db: Database, warc_directory: Path, journal: str
+) -> Iterator[FetchedPage | Unreadable]:
+    """The journal's post pages that a run which never finished archived but did not save."""
+    for row in store.unparsed_responses(db, urls.journal_root(journal)):
+        if urls.classify(row.url).kind not in RECOVERED_KINDS:
+            continue
+        fetched_at = datetime.fromisoformat(row.fetched_at.replace("Z", "+00:00"))
+        try:
+            body = read_body(warc_directory, row)
+        except (ValueError, OSError, StopIteration, ArchiveLoadFailed) as error:
+            yield Unreadable(row.url, str(error) or type(error).__name__)
+            continue
+        yield FetchedPage(
+            url=row.url,
+            journal=journal,
+            body=body,
+            status=row.status or 200,
+            captured_at=fetched_at,
+            content_type=row.content_type,
+            capture=CaptureRef(row.capture_id, iso_seconds(fetched_at)),
+        )
+
+
+def read_body(warc_directory: Path, capture: store.CaptureRow) -> bytes:
+    """The page as the crawler's parser saw it: transfer and content codings undone."""
+    with open(warc_directory / capture.warc_file, "rb") as stream:
+        stream.seek(capture.offset)
+        record = next(iter(ArchiveIterator(stream)))
+        if record.rec_headers.get_header("WARC-Target-URI") != capture.url:
+            raise ValueError(f"{capture.warc_file} @{capture.offset} is not {capture.url}")
+        body: bytes = record.content_stream().read()
+    return body

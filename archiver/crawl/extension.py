@@ -1,0 +1,145 @@
+"""Thin: owns the crawl's ArchiveSession and writes every downloaded exchange to the WARC.
+
+The session opens when the spider opens and closes when the engine stops, after the pipeline
+has finished the run. `response_downloaded` fires before any downloader middleware has
+decompressed or otherwise changed the response, for every response including robots.txt,
+redirects, retried 5xx and 4xx pages; the bytes come from the wire capture that
+`archiver.crawl.wire` put in `request.meta`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from archiver.archive.session import ArchiveSession
+from archiver.archive.warc import Exchange
+from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
+from archiver.items import CaptureRef
+from archiver.plan.outcome import WARC_WRITE_FAILED, CrawlResult
+
+# The settings that shape what a crawl fetched, written into each WARC file's warcinfo record.
+WARCINFO_SETTINGS = (
+    "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "RETRY_TIMES",
+    "ARCHIVER_PROXY",
+    "ARCHIVER_WARC_MAX_BYTES",
+)
+logger = logging.getLogger(__name__)
+
+
+class ArchiveExtension:
+    def __init__(
+        self,
+        crawler: Crawler,
+        output: Path,
+        warcinfo: dict[str, str],
+        warc_prefix: str,
+        max_file_bytes: int,
+    ) -> None:
+        self.crawler = crawler
+        self.output = output
+        self.warcinfo = warcinfo
+        self.warc_prefix = warc_prefix
+        self.max_file_bytes = max_file_bytes
+        self.result: CrawlResult | None = None  # set by the pipeline when the run is finished
+        self._session: ArchiveSession | None = None
+        self._closing: asyncio.Future[None] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
+        settings = crawler.settings
+        warcinfo = {
+            "http-header-user-agent": str(settings.get("USER_AGENT")),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "operator-contact": str(settings.get("ARCHIVER_CONTACT_URL")),
+            "crawl-settings": json.dumps(
+                {name: settings.get(name) for name in WARCINFO_SETTINGS}, sort_keys=True
+            ),
+        }
+        extension = cls(
+            crawler,
+            Path(settings.get("ARCHIVER_OUTPUT")),
+            warcinfo,
+            settings.get("ARCHIVER_WARC_PREFIX"),
+            settings.getint("ARCHIVER_WARC_MAX_BYTES"),
+        )
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        crawler.signals.connect(extension.response_downloaded, signal=signals.response_downloaded)
+        return extension
+
+    @property
+    def session(self) -> ArchiveSession:
+        if self._session is None:
+            raise RuntimeError("the archive is open only while the spider runs")
+        return self._session
+
+    def spider_opened(self, spider: Spider) -> None:
+        self._session = ArchiveSession(
+            self.output,
+            list(getattr(spider, "journals", [])),
+            self.warcinfo,
+            warc_prefix=self.warc_prefix,
+            max_file_bytes=self.max_file_bytes,
+        )
+
+    def engine_stopped(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        wire = request.meta.get(WIRE_META_KEY)
+        if not isinstance(wire, WireCapture):
+            logger.error("no wire capture for %s: it is not in the WARC", request.url)
+            self._stat("archiver/warc/missing")
+            return
+        ip_address = str(response.ip_address) if response.ip_address else None
+        try:
+            request.meta[CAPTURE_META_KEY] = self.record(request, wire, ip_address)
+        except Exception as error:  # a full disk, a lost directory: nothing more can be kept
+            logger.error("cannot write %s to the WARC: %s; stopping the crawl", request.url, error)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("archiver/warc/failed", str(error))
+            if self.crawler.engine is not None:
+                self._closing = asyncio.ensure_future(
+                    self.crawler.engine.close_spider_async(reason=WARC_WRITE_FAILED)
+                )
+
+    def record(
+        self, request: Request, wire: WireCapture, ip_address: str | None, truncated: str = ""
+    ) -> CaptureRef:
+        exchange = Exchange(
+            url=request.url,
+            request=bytes(wire.sent),
+            response=bytes(wire.received),
+            fetched_at=datetime.now(UTC),
+            ip_address=ip_address,
+            truncated=truncated or None,
+        )
+        self._stat("archiver/warc/records")
+        return self.session.record_exchange(exchange)
+
+    def _stat(self, name: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(name)
+
+
+def archive_of(crawler: Crawler) -> ArchiveExtension:
+    """The crawl's archive extension, through which the spider and pipeline reach the session."""
+    manager = getattr(crawler, "extensions", None)
+    for extension in getattr(manager, "middlewares", ()):
+        if isinstance(extension, ArchiveExtension):
+            return extension
+    raise RuntimeError("archiver.crawl.extension.ArchiveExtension is not in EXTENSIONS")

@@ -1,0 +1,108 @@
+"""Thin item pipeline: saves each page's items through `store.save_page` and finishes the run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from archiver import store, urls
+from archiver.clock import now_iso
+from archiver.crawl.extension import ArchiveExtension, archive_of
+from archiver.items import PageItems
+from archiver.plan.crawl_plan import CrawlPlan
+from archiver.plan.deletions import DayDeletions, ListingDeletions
+from archiver.plan.outcome import CrawlResult
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.counts: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(crawler)
+        # The run is finished when the spider closes, which is when its reason is known.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    @property
+    def archive(self) -> ArchiveExtension:
+        return archive_of(self.crawler)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, PageItems):
+            raise TypeError(f"StorePipeline saves PageItems, not {type(item).__name__}")
+        session = self.archive.session
+        seen_at = item.capture.seen_at if item.capture else now_iso()
+        capture_id = item.capture.capture_id if item.capture else None
+        saved = store.save_page(
+            session.db, item.items, seen_at, capture_id=capture_id, run_id=session.run_id
+        )
+        self.counts.update(saved)
+        self._stat("archiver/posts_saved", saved["new"] + saved["changed"] + saved["unchanged"])
+        self._stat("archiver/errors", saved["errors"])
+        return item
+
+    def _stat(self, name: str, count: int) -> None:
+        if count and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(name, count)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Finish the crawl run. Only a crawl that ran to its end may say what is gone."""
+        plan: CrawlPlan = getattr(spider, "plan")  # noqa: B009 - the journal spider's
+        finished = reason == "finished"
+        if finished:
+            self._mark_deletions(plan)
+        stats = self.crawler.stats
+        requests = int(stats.get_value("downloader/request_count", 0)) if stats else 0
+        outcome = plan.outcome(self.counts["errors"], None if finished else reason)
+        session = self.archive.session
+        store.finish_run(
+            session.db,
+            session.run_id,
+            ended_at=now_iso(),
+            outcome=outcome.name,
+            exit_code=outcome.exit_code,
+            requests=requests,
+        )
+        self.archive.result = CrawlResult(
+            outcome.exit_code, f"{self._tally(requests)}\n{outcome.summary}"
+        )
+
+    def _mark_deletions(self, plan: CrawlPlan) -> None:
+        db, run_id = self.archive.session.db, self.archive.session.run_id
+        for step in plan.deletions():
+            if isinstance(step, DayDeletions):
+                self.counts["deleted"] += store.mark_missing_posts_on_days(
+                    db, step.journal, step.days, run_id
+                )
+            elif isinstance(step, ListingDeletions):
+                self._mark_listing(plan, step)
+
+    def _mark_listing(self, plan: CrawlPlan, step: ListingDeletions) -> None:
+        db, run_id = self.archive.session.db, self.archive.session.run_id
+        missing = store.count_missing_posts(db, step.journal, step.listed, step.years)
+        live = store.count_missing_posts(db, step.journal, [], None)
+        problem = plan.implausible_listing(step.journal, missing, live)
+        if problem:
+            root = urls.journal_root(step.journal)
+            store.record_error(db, run_id, root, "listing", problem, now_iso())
+            self.counts["errors"] += 1
+            return
+        self.counts["deleted"] += store.mark_missing_posts(
+            db, step.journal, step.listed, run_id, step.years
+        )
+        store.mark_listed(db, step.journal, run_id)
+
+    def _tally(self, requests: int) -> str:
+        """The run in one line, for the log cron mails or keeps."""
+        c = self.counts
+        return (
+            f"{requests} requests; posts: {c['new']} new, {c['changed']} changed, "
+            f"{c['unchanged']} unchanged, {c['deleted']} gone; {c['comments']} comments; "
+            f"{c['errors']} errors"
+        )

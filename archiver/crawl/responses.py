@@ -1,0 +1,41 @@
+"""What the spider reads off a Scrapy response for the plan."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from scrapy.http import Response
+
+from archiver.crawl.wire import CAPTURE_META_KEY
+from archiver.items import FetchedPage
+
+
+def header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def captured_at(response: Response) -> datetime:
+    """When the page was served, by its `Date` header (LiveJournal's clock dates the widget's
+    "Yesterday" and year-less dates), else now."""
+    date = header(response, "Date")
+    if date:
+        try:
+            return parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            pass
+    return datetime.now(UTC)
+
+
+def fetched_page(response: Response) -> FetchedPage:
+    """The response as the plan takes it, with the WARC capture the archive extension made."""
+    return FetchedPage(
+        url=response.url,
+        journal=response.meta["journal"],
+        body=response.body,
+        status=response.status,
+        captured_at=captured_at(response),
+        content_type=header(response, "Content-Type"),
+        capture=response.meta.get(CAPTURE_META_KEY),
+    )

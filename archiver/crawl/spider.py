@@ -1,0 +1,124 @@
+"""`scrapy crawl journal -a journal=NAME`: hands every event to the crawl plan, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
+
+from archiver import __version__, store
+from archiver.archive.recover import Unreadable, unsaved_pages
+from archiver.crawl.extension import archive_of
+from archiver.crawl.responses import fetched_page, header
+from archiver.items import PageItems
+from archiver.plan.crawl_plan import CrawlPlan, Fetch, StartJournal, Step
+from archiver.plan.failures import REDIRECT_STATUSES
+from archiver.plan.journal import PlanOptions, journal_names
+
+# LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them.
+ADULT_COOKIES: dict[str | bytes, Any] = {"adult_explicit": "1", "adult_concepts": "1"}
+Output = scrapy.Request | PageItems
+
+
+class JournalSpider(scrapy.Spider):
+    name = "journal"
+    plan: CrawlPlan
+    handled_statuses: list[int]
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # Built here, not in settings.py, so that `-s ARCHIVER_CONTACT_URL=...` reaches it; an
+        # explicit `-s USER_AGENT=...` (a higher priority) still wins.
+        contact = settings.get("ARCHIVER_CONTACT_URL")
+        settings.set("USER_AGENT", f"archiver/{__version__} (+{contact})", priority="spider")
+
+    def __init__(self, journal: str = "", journals: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.journals = journal_names(journal, journals)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JournalSpider:
+        spider: JournalSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        options = PlanOptions(
+            full=settings.getbool("ARCHIVER_FULL"),
+            refresh_window=settings.getint("ARCHIVER_REFRESH_WINDOW"),
+            max_deleted_share=settings.getfloat("ARCHIVER_MAX_DELETED_SHARE"),
+        )
+        spider.plan = CrawlPlan(spider.journals, options)
+        # Redirects come back to the spider, which asks the plan whether to follow them.
+        allowed = settings.getlist("HTTPERROR_ALLOWED_CODES")
+        spider.handled_statuses = [*REDIRECT_STATUSES, *allowed]
+        return spider
+
+    async def start(self) -> AsyncIterator[Output]:
+        for journal in list(self.plan.journals):
+            for output in self._recover(journal):
+                yield output
+        for journal in list(self.plan.journals):
+            for output in self._steps(self._start(journal)):
+                yield output
+
+    def _start(self, journal: str) -> list[Step]:
+        steps = self.plan.start(
+            journal, store.journal_knowledge(archive_of(self.crawler).session.db, journal)
+        )
+        self.logger.info("%s: %s crawl", journal, self.plan.mode(journal).value)
+        return steps
+
+    def _recover(self, journal: str) -> Iterator[Output]:
+        """Pages an earlier, killed run archived but did not save: parsed from the WARC."""
+        session = archive_of(self.crawler).session
+        for page in unsaved_pages(session.db, session.warc_directory, journal):
+            if isinstance(page, Unreadable):
+                self.logger.warning("cannot recover %s from the WARC: %s", page.url, page.reason)
+            else:
+                yield from self._steps(self.plan.on_body(page, recovered=True))
+
+    def _steps(self, steps: Iterable[Step]) -> Iterator[Output]:
+        for step in steps:
+            if isinstance(step, Fetch):
+                yield self._request(step)
+            elif isinstance(step, StartJournal):
+                yield from self._steps(self._start(step.journal))
+            else:
+                yield step
+
+    def _request(self, fetch: Fetch) -> scrapy.Request:
+        meta = {
+            "journal": fetch.journal,
+            "dont_redirect": True,
+            "handle_httpstatus_list": self.handled_statuses,
+        }
+        return scrapy.Request(
+            fetch.url,
+            callback=self.on_page,
+            errback=self.on_failure,
+            cookies=ADULT_COOKIES,
+            meta=meta,
+            priority=fetch.priority,
+        )
+
+    def on_page(self, response: Response) -> Iterator[Output]:
+        if response.status not in REDIRECT_STATUSES:
+            return self._steps(self.plan.on_body(fetched_page(response)))
+        page = fetched_page(response)
+        location = header(response, "Location") or ""
+        return self._steps(
+            self.plan.on_redirect(page.url, page.status, location, page.journal, page.capture)
+        )
+
+    def on_failure(self, failure: Failure) -> Iterator[Output]:
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
+        response = getattr(failure.value, "response", None)
+        reason = failure.getErrorMessage() or repr(failure.value)
+        status = response.status if response is not None else None
+        return self._steps(
+            self.plan.on_failure(request.url, request.meta.get("journal"), reason, status)
+        )

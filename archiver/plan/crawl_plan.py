@@ -1,0 +1,261 @@
+"""A crawl's decisions, without Scrapy: what to fetch, what to save, what a failure means.
+
+The spider hands every event to the plan (a journal to start, a parsed page, a redirect, a
+failed fetch) and gets back steps: `Fetch` a URL, save `PageItems`, or `StartJournal` (a
+journal renamed to a new name, whose archive knowledge the spider looks up first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from archiver import urls
+from archiver.items import (
+    CaptureRef,
+    CommentItem,
+    CommentPolicyItem,
+    ErrorItem,
+    FetchedPage,
+    Item,
+    JournalItem,
+    JournalKnowledge,
+    PageItems,
+    PageLinks,
+    PostItem,
+    RecentPostItem,
+)
+from archiver.parse import ParseError, parse_page
+from archiver.plan import deletions, follow
+from archiver.plan.failures import RENAME_EVIDENCE, failure_kind, failure_message
+from archiver.plan.follow import LISTING_PAGE_KINDS, FollowDecision
+from archiver.plan.journal import UNAVAILABLE, JournalState, Mode, PlanOptions
+from archiver.plan.outcome import CrawlOutcome
+
+POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
+COMMENT_VIEW_KEYS = frozenset({"page", "thread"})
+
+
+@dataclass(frozen=True)
+class Fetch:
+    url: str
+    journal: str
+    priority: int
+
+
+@dataclass(frozen=True)
+class StartJournal:
+    journal: str
+
+
+Step = Fetch | PageItems | StartJournal
+
+
+class CrawlPlan:
+    def __init__(self, journals: list[str], options: PlanOptions | None = None) -> None:
+        self.options = options or PlanOptions()
+        self.journals = list(dict.fromkeys(journals))
+        self._states = {name: JournalState(name) for name in self.journals}
+        self._recovered: set[str] = set()  # post pages read back from the WARC this run
+        self.gave_up_rate_limited = False
+        self.not_refetched = 0  # archived posts and days that showed no sign of change
+
+    # ------------------------------------------------------------ journals
+
+    def state(self, journal: str) -> JournalState:
+        if journal not in self._states:
+            self.journals.append(journal)
+            self._states[journal] = JournalState(journal)
+        return self._states[journal]
+
+    def start(self, journal: str, known: JournalKnowledge) -> list[Step]:
+        """The journal's first pages, once what the archive holds of it is known."""
+        self.state(journal).know(known, self.options)
+        first = (urls.index_url(journal), urls.rss_url(journal), urls.atom_url(journal))
+        return [self._fetch(url, journal) for url in first]
+
+    def mode(self, journal: str) -> Mode:
+        return self.state(journal).mode
+
+    def journal_seen(self, journal: str, status: str) -> None:
+        self.state(journal).seen(status)
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        return {name: s.status for name, s in self._states.items() if s.status is not None}
+
+    def unavailable(self) -> dict[str, str]:
+        return {name: s for name, s in self.statuses.items() if s in UNAVAILABLE}
+
+    # ------------------------------------------------------------ URLs
+
+    def decide(self, url: str, journal: str, shown: int | None = None) -> FollowDecision:
+        ref = urls.classify(url)
+        return follow.decide(url, ref, self.state(journal), shown, self._recovered)
+
+    def priority(self, url: str) -> int:
+        return follow.priority(urls.classify(url))
+
+    def _fetch(self, url: str, journal: str, ref: urls.PageRef | None = None) -> Fetch:
+        return Fetch(url, journal, follow.priority(ref or urls.classify(url)))
+
+    # ------------------------------------------------------------ pages
+
+    def on_page(
+        self,
+        url: str,
+        journal: str,
+        items: list[Item],
+        capture: CaptureRef | None,
+        *,
+        recovered: bool = False,
+    ) -> list[Step]:
+        """A page parsed (fetched now, or read back from the WARC): what to save and follow."""
+        if recovered:
+            self._recovered.add(url)
+        query = urls.classify(url).query or {}
+        if set(query) & COMMENT_VIEW_KEYS:
+            # Another page of a post's comments: the post itself was saved from its first page.
+            items = [i for i in items if isinstance(i, CommentItem | PageLinks)]
+        # Journal styles (S2) show no reply form: their ?format=light twin is read for the
+        # policy and the widget only.
+        light_only = query.get("format") == "light"
+        state = self.state(journal)
+        if any(isinstance(item, CommentPolicyItem) for item in items):
+            state.policy_requested = True
+        saves: list[Item] = []
+        steps: list[Step] = []
+        for item in items:
+            if isinstance(item, PageLinks):
+                steps.extend(self._follow(item, state))
+            elif not light_only or isinstance(item, POLICY_ITEMS):
+                saves.append(item)
+                steps.extend(self._on_item(item, state))
+        return [PageItems(tuple(saves), capture), *steps]
+
+    def on_body(self, page: FetchedPage, *, recovered: bool = False) -> list[Step]:
+        """A page's body, fetched now or read back from the WARC: parsed, then `on_page`."""
+        try:
+            items = parse_page(
+                page.url,
+                page.body,
+                status=page.status,
+                captured_at=page.captured_at,
+                content_type=page.content_type,
+            )
+        except ParseError as error:
+            return [self._errors(page.capture, self._error(page.url, "parse", str(error)))]
+        return self.on_page(page.url, page.journal, items, page.capture, recovered=recovered)
+
+    def _on_item(self, item: Item, state: JournalState) -> Iterator[Step]:
+        if isinstance(item, JournalItem) and item.username == state.name:
+            state.seen(item.status)
+        if isinstance(item, PostItem) and not state.policy_requested:
+            state.policy_requested = True
+            yield self._fetch(item.url + "?format=light", state.name)
+
+    def _follow(self, links: PageLinks, state: JournalState) -> Iterator[Step]:
+        deletions.note_listing(state, links)
+        for url in (*links.listing_urls, *links.post_urls, *links.comment_page_urls):
+            url = url.split("#", 1)[0]
+            shown = links.comment_counts.get(url, links.day_counts.get(url))
+            ref = urls.classify(url)  # once per followed URL
+            decision = follow.decide(url, ref, state, shown, self._recovered)
+            if decision is FollowDecision.FETCH:
+                yield self._fetch(url, state.name, ref)
+            elif decision is FollowDecision.UNCHANGED:
+                self.not_refetched += 1
+
+    # ------------------------------------------------------------ redirects and failures
+
+    def on_redirect(
+        self, url: str, status: int, location: str, journal: str, capture: CaptureRef | None
+    ) -> list[Step]:
+        """Redirects are followed only inside the journal; a front page or feed sent to another
+        journal means the journal was renamed."""
+        location = urljoin(url, location)
+        target = urls.classify(location).journal
+        if target and target != journal and urls.is_valid_username(target):
+            if urls.classify(url).kind in RENAME_EVIDENCE:
+                return self._renamed(journal, target)
+            message = f"HTTP {status} to another journal, {location}: not followed"
+            return [self._errors(capture, self._error(url, "redirect", message))]
+        decision = self.decide(location.split("#", 1)[0], journal)
+        if decision is FollowDecision.FETCH:
+            return [self._fetch(location, journal)]
+        if decision is FollowDecision.OUTSIDE:
+            message = f"HTTP {status} to {location}, outside the journal: not followed"
+            return [self._errors(capture, self._error(url, "redirect", message))]
+        return []
+
+    def _renamed(self, journal: str, target: str) -> list[Step]:
+        state = self.state(journal)
+        if state.status == "renamed":
+            return []
+        state.seen("renamed")
+        self.state(target)
+        renamed = JournalItem(
+            username=journal,
+            url=urls.journal_root(journal),
+            status="renamed",
+            renamed_to=target,
+            status_text=f"{journal} was renamed to {target}",
+        )
+        return [PageItems((renamed,)), StartJournal(target)]
+
+    def on_failure(
+        self, url: str, journal: str | None, reason: str, status: int | None
+    ) -> list[Step]:
+        """A fetch given up on: `status` is the last answer's, None when there was none."""
+        kind = failure_kind(status)
+        message = failure_message(status, reason)
+        saves: list[Item] = [self._error(url, kind, message)]
+        # A busy LiveJournal is not the journal gone: its status stays as it was.
+        if kind != "rate-limited" and journal and _is_front_page(url, journal):
+            self.state(journal).seen("unreachable")
+            saves.append(
+                JournalItem(
+                    username=journal,
+                    url=urls.journal_root(journal),
+                    status="unreachable",
+                    status_text=message,
+                )
+            )
+        return [PageItems(tuple(saves))]
+
+    def _error(self, url: str, kind: str, message: str) -> ErrorItem:
+        ref = urls.classify(url)
+        if kind == "rate-limited":
+            self.gave_up_rate_limited = True
+        # If a listing page failed, the run cannot say which of the journal's posts are gone.
+        if ref.journal and (ref.kind in LISTING_PAGE_KINDS or kind == "rate-limited"):
+            self.state(ref.journal).listing_failed = True
+        return ErrorItem(url=url, kind=kind, message=message)
+
+    @staticmethod
+    def _errors(capture: CaptureRef | None, *errors: ErrorItem) -> PageItems:
+        return PageItems(errors, capture)
+
+    # ------------------------------------------------------------ the end
+
+    def deletions(self) -> list[deletions.Deletions]:
+        """What a run that ran to its end may mark deleted, journal by journal."""
+        found = (deletions.deletions(self._states[name]) for name in self.journals)
+        return [d for d in found if d is not None]
+
+    def implausible_listing(self, journal: str, missing: int, live: int) -> str | None:
+        return deletions.implausible_listing(journal, missing, live, self.options.max_deleted_share)
+
+    def outcome(self, errors: int, stopped_early: str | None) -> CrawlOutcome:
+        return CrawlOutcome.decide(
+            journals=self.journals,
+            statuses=self.statuses,
+            errors=errors,
+            gave_up_rate_limited=self.gave_up_rate_limited,
+            stopped_early=stopped_early,
+        )
+
+
+def _is_front_page(url: str, journal: str) -> bool:
+    return url.rstrip("/") == urls.journal_root(journal).rstrip("/")

@@ -1,0 +1,69 @@
+"""What one crawl knows and has learnt of one journal: its mode, its status, its listings."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from archiver import urls
+from archiver.items import JournalKnowledge
+
+UNAVAILABLE = frozenset({"deleted", "purged", "suspended", "blocked", "unreachable"})
+
+
+class Mode(enum.Enum):
+    FULL = "full"  # --full: list everything, fetch every post page
+    DISCOVER = "discover"  # never listed whole: list everything, fetch what is not archived
+    UPDATE = "update"  # listed before: index pages and feeds, new and changed posts only
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The settings that shape a crawl's decisions, read once when the crawl starts."""
+
+    full: bool = False  # ARCHIVER_FULL, `archiver crawl --full`
+    refresh_window: int = 10  # ARCHIVER_REFRESH_WINDOW: the newest posts fetched every run
+    max_deleted_share: float = 0.5  # ARCHIVER_MAX_DELETED_SHARE
+
+
+def journal_names(journal: str = "", journals: str = "") -> list[str]:
+    """The usernames of `-a journal=NAME` and `-a journals=A,B`; ValueError names what is wrong."""
+    names = [n.strip().lower() for n in (journal + "," + journals).split(",") if n.strip()]
+    if not names:
+        raise ValueError("name a journal: scrapy crawl journal -a journal=NAME")
+    bad = [n for n in names if not urls.is_valid_username(n)]
+    if bad:
+        raise ValueError(f"not a LiveJournal username: {', '.join(bad)}")
+    return names
+
+
+def mode_for(known: JournalKnowledge, options: PlanOptions) -> Mode:
+    if options.full:
+        return Mode.FULL
+    return Mode.UPDATE if known.listed else Mode.DISCOVER
+
+
+@dataclass
+class JournalState:
+    name: str
+    known: JournalKnowledge = field(default_factory=JournalKnowledge)
+    mode: Mode = Mode.DISCOVER
+    refresh: frozenset[str] = frozenset()  # archived posts fetched again whatever they show
+    status: str | None = None
+    policy_requested: bool = False
+    listing_failed: bool = False  # a listing page failed: the run cannot say what is gone
+    listed_posts: set[int] = field(default_factory=set)  # ditemids seen on listing pages
+    years_read: set[int] = field(default_factory=set)  # years whose calendar page was read
+    # UPDATE mode: the days listed whole this run, YYYY-MM-DD -> the ditemids shown.
+    listed_days: dict[str, set[int]] = field(default_factory=dict)
+
+    def know(self, known: JournalKnowledge, options: PlanOptions) -> None:
+        self.known = known
+        self.mode = mode_for(known, options)
+        self.refresh = frozenset(known.newest_first[: max(0, options.refresh_window)])
+
+    def seen(self, status: str) -> None:
+        # The gravest verdict stands: a feed answering "active" before the front page says
+        # "deleted" (or redirects to a new name) must not let the run treat the journal as live.
+        if self.status is None or (self.status == "active" and status != "active"):
+            self.status = status

@@ -1,0 +1,116 @@
+"""Captures: where each archived response lives in the WARC files, and whether it was parsed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from archiver.store.rows import upsert
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    """A response record's `captures` row, as recovery and verification read it."""
+
+    capture_id: int
+    url: str
+    warc_file: str
+    offset: int
+    status: int | None
+    content_type: str | None
+    fetched_at: str  # WARC-Date
+    record_id: str
+    payload_digest: str | None
+
+
+def save_capture(
+    db: Database,
+    *,
+    url: str,
+    status: int | None,
+    warc_file: str,
+    warc_offset: int,
+    warc_length: int,
+    record_id: str,
+    fetched_at: str,
+    content_type: str | None = None,
+    payload_digest: str | None = None,
+    run_id: int | None = None,
+    record_type: str = "response",
+    refers_to: str | None = None,
+) -> int:
+    """Record where a response lives in the WARC files; idempotent on the WARC record id."""
+    row = {
+        "url": url,
+        "status": status,
+        "content_type": content_type,
+        "warc_file": warc_file,
+        "warc_offset": warc_offset,
+        "warc_length": warc_length,
+        "record_id": record_id,
+        "payload_digest": payload_digest,
+        "fetched_at": fetched_at,
+        "run_id": run_id,
+        "record_type": record_type,
+        "refers_to": refers_to,
+    }
+    with db.atomic():
+        upsert(db, "captures", row, ["record_id"], insert_only=True)
+        capture_id: int = db.execute(
+            "SELECT id FROM captures WHERE record_id = ?", [record_id]
+        ).fetchone()[0]
+    return capture_id
+
+
+def mark_parsed(db: Database, capture_id: int) -> None:
+    db.execute("UPDATE captures SET parsed = 1 WHERE id = ?", [capture_id])
+
+
+def prior_response(db: Database, url: str, digest: str) -> tuple[str, str, str] | None:
+    """(record id, URL, WARC-Date) of the first response record of `url` with this payload."""
+    row = db.execute(
+        "SELECT record_id, url, fetched_at FROM captures WHERE url = ? "
+        "AND payload_digest = ? AND record_type = 'response' ORDER BY id LIMIT 1",
+        [url, digest],
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+_CAPTURE_COLUMNS = (
+    "id, url, warc_file, warc_offset, status, content_type, fetched_at, record_id, payload_digest"
+)
+
+
+def unparsed_responses(db: Database, url_prefix: str) -> list[CaptureRow]:
+    """The 200 responses under `url_prefix` that a run which never finished archived but
+    whose rows it never saved, oldest first."""
+    rows = db.execute(
+        f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE record_type = 'response' "
+        "AND status = 200 AND parsed IS NULL "
+        "AND run_id IN (SELECT id FROM crawl_runs WHERE ended_at IS NULL) "
+        "AND substr(url, 1, length(?)) = ? ORDER BY id",
+        [url_prefix, url_prefix],
+    ).fetchall()
+    return [_capture_row(row) for row in rows]
+
+
+def all_captures(db: Any) -> list[CaptureRow]:
+    """Every captures row (`db`: a sqlite3 connection or a sqlite-utils Database)."""
+    rows = db.execute(f"SELECT {_CAPTURE_COLUMNS} FROM captures ORDER BY id").fetchall()
+    return [_capture_row(row) for row in rows]
+
+
+def _capture_row(row: Any) -> CaptureRow:
+    return CaptureRow(
+        capture_id=row[0],
+        url=row[1],
+        warc_file=row[2],
+        offset=row[3],
+        status=row[4],
+        content_type=row[5],
+        fetched_at=row[6],
+        record_id=row[7],
+        payload_digest=row[8],
+    )

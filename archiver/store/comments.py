@@ -1,0 +1,64 @@
+"""Comments, and the comment policy a journal shows beside them (one row per change)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from archiver.items import CommentItem, CommentPolicyItem
+from archiver.store.journals import ensure_journal
+from archiver.store.rows import insert, item_row, one, touch, upsert
+
+# LiveJournal hides the text of a comment once it is deleted, screened or collapsed: the text
+# seen earlier is kept (a None never overwrites a value).
+_KEPT_COMMENT_FIELDS = ("parent_talkid", "poster", "subject", "body_html", "posted_text", "posted")
+
+
+def save_comment(
+    db: Database, item: CommentItem, seen_at: str, capture_id: int | None = None
+) -> None:
+    """Upsert a comment on (journal, talkid); text seen earlier is never lost."""
+    row = item_row(item, first_seen=seen_at, last_seen=seen_at, capture_id=capture_id)
+    row["collapsed"] = int(item.collapsed)
+    with db.atomic():
+        ensure_journal(db, item.journal, seen_at)
+        upsert(db, "comments", row, ["journal", "talkid"], keep_known=_KEPT_COMMENT_FIELDS)
+
+
+def save_comment_policy(
+    db: Database, item: CommentPolicyItem, seen_at: str, capture_id: int | None = None
+) -> int:
+    """Record the journal's comment policy; return the id of the row that now describes it.
+
+    A new row only when the policy differs from the journal's latest row; otherwise that row's
+    `last_seen` moves on. The rows are the history of policy changes.
+    """
+    policy = {
+        "anonymous_allowed": int(item.anonymous_allowed),
+        "screened": int(item.screened),
+        "screened_scope": item.screened_scope,
+        "ip_recorded": int(item.ip_recorded),
+        "comments_disabled": int(item.comments_disabled),
+    }
+    with db.atomic():
+        ensure_journal(db, item.journal, seen_at)
+        latest = one(
+            db,
+            "SELECT * FROM comment_policies WHERE journal = ? ORDER BY id DESC LIMIT 1",
+            [item.journal],
+        )
+        if latest is not None and all(latest[k] == v for k, v in policy.items()):
+            touch(db, "comment_policies", latest["id"], seen_at)
+            policy_id: int = latest["id"]
+            return policy_id
+        return insert(
+            db,
+            "comment_policies",
+            {
+                "journal": item.journal,
+                **policy,
+                "source_url": item.source_url,
+                "seen_at": seen_at,
+                "last_seen": seen_at,
+                "capture_id": capture_id,
+            },
+        )

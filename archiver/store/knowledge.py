@@ -1,0 +1,29 @@
+"""What the archive holds of a journal, as the crawl plan needs it to decide what to fetch."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from archiver.items import JournalKnowledge
+
+
+def journal_knowledge(db: Database, journal: str) -> JournalKnowledge:
+    listed = db.execute(
+        "SELECT listed_in_run IS NOT NULL FROM journals WHERE username = ?", [journal]
+    ).fetchone()
+    rows = db.execute(
+        "SELECT url, comment_count FROM posts WHERE journal = ? AND deleted_in_run IS NULL "
+        "ORDER BY published DESC, ditemid DESC",
+        [journal],
+    ).fetchall()
+    days = db.execute(
+        "SELECT substr(published, 1, 10), COUNT(*) FROM posts WHERE journal = ? "
+        "AND deleted_in_run IS NULL AND published IS NOT NULL GROUP BY 1",
+        [journal],
+    ).fetchall()
+    return JournalKnowledge(
+        listed=bool(listed and listed[0]),
+        comment_counts={url: count for url, count in rows},
+        newest_first=tuple(url for url, _count in rows),
+        day_counts=dict(days),
+    )

@@ -1,0 +1,78 @@
+"""The few statement shapes every save is made of: insert, upsert, touch, one row, item→row."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlite_utils import Database
+
+# Columns an upsert never overwrites with NULL: a later page that does not show a value (a
+# deleted comment's text, an error page's journal title) keeps what an earlier one showed.
+ALWAYS_KEPT = frozenset({"capture_id"})
+
+
+def item_row(item: Any, *, drop: Collection[str] = (), **extra: Any) -> dict[str, Any]:
+    """An item's fields as a row, without `drop`, with `extra` columns added."""
+    row = {name: value for name, value in asdict(item).items() if name not in drop}
+    row.update(extra)
+    return row
+
+
+def insert(db: Database, table: str, row: dict[str, Any]) -> int:
+    columns = ", ".join(f"[{c}]" for c in row)
+    values = ", ".join(f":{c}" for c in row)
+    cursor = db.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({values})", row)
+    rowid: int | None = cursor.lastrowid
+    assert rowid is not None
+    return rowid
+
+
+def upsert(
+    db: Database,
+    table: str,
+    row: dict[str, Any],
+    key: Sequence[str],
+    *,
+    keep_known: Collection[str] = (),
+    insert_only: bool = False,
+) -> None:
+    """Insert `row`, or update the row with the same `key`.
+
+    On update every column takes the new value, except: `first_seen` stays, `last_seen` takes
+    the later of the two, and the `keep_known` columns (and `capture_id`) keep their old value
+    where the new one is NULL. With `insert_only` an existing row is left as it is.
+    """
+    columns = ", ".join(f"[{c}]" for c in row)
+    values = ", ".join(f":{c}" for c in row)
+    conflict = ", ".join(f"[{c}]" for c in key)
+    assignments = [
+        _assignment(column, keep_known)
+        for column in row
+        if column not in key and column != "first_seen"
+    ]
+    action = "NOTHING" if insert_only or not assignments else "UPDATE SET " + ", ".join(assignments)
+    db.execute(
+        f"INSERT INTO [{table}] ({columns}) VALUES ({values}) ON CONFLICT ({conflict}) DO {action}",
+        row,
+    )
+
+
+def _assignment(column: str, keep_known: Collection[str]) -> str:
+    if column == "last_seen":
+        return "[last_seen] = MAX([last_seen], excluded.[last_seen])"
+    if column in keep_known or column in ALWAYS_KEPT:
+        return f"[{column}] = COALESCE(excluded.[{column}], [{column}])"
+    return f"[{column}] = excluded.[{column}]"
+
+
+def one(db: Database, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:
+    return next(iter(db.query(sql, params)), None)
+
+
+def touch(db: Database, table: str, row_id: int, seen_at: str) -> None:
+    """A row seen again unchanged: its `last_seen` moves on."""
+    db.execute(
+        f"UPDATE [{table}] SET last_seen = MAX(last_seen, ?) WHERE id = ?", [seen_at, row_id]
+    )

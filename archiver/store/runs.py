@@ -1,0 +1,85 @@
+"""Crawl runs and their errors: the bookkeeping cron and Datasette read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Literal
+
+from sqlite_utils import Database
+
+from archiver.store.rows import insert
+
+PostOutcome = Literal["new", "changed", "unchanged"]
+_RUN_COUNTERS: dict[PostOutcome, str] = {
+    "new": "new_posts",
+    "changed": "changed_posts",
+    "unchanged": "unchanged_posts",
+}
+
+
+def start_run(db: Database, started_at: str, journals: Sequence[str]) -> int:
+    with db.atomic():
+        return insert(
+            db,
+            "crawl_runs",
+            {
+                "started_at": started_at,
+                "journals": json.dumps(list(journals), ensure_ascii=False),
+                "requests": 0,
+                "new_posts": 0,
+                "changed_posts": 0,
+                "unchanged_posts": 0,
+                "errors": 0,
+            },
+        )
+
+
+def finish_run(
+    db: Database,
+    run_id: int,
+    *,
+    ended_at: str,
+    outcome: str,
+    exit_code: int,
+    requests: int | None = None,
+) -> None:
+    """Close a run. The post counters were kept by save_post; `errors` counts its errors rows."""
+    with db.atomic():
+        cursor = db.execute(
+            """
+            UPDATE crawl_runs SET
+                ended_at = ?,
+                outcome = ?,
+                exit_code = ?,
+                requests = COALESCE(?, requests),
+                errors = (SELECT COUNT(*) FROM errors WHERE run_id = crawl_runs.id)
+            WHERE id = ?
+            """,
+            [ended_at, outcome, exit_code, requests, run_id],
+        )
+        require_run(cursor.rowcount, run_id)
+
+
+def count_post(db: Database, run_id: int, outcome: PostOutcome) -> None:
+    column = _RUN_COUNTERS[outcome]
+    cursor = db.execute(
+        f"UPDATE crawl_runs SET [{column}] = COALESCE([{column}], 0) + 1 WHERE id = ?", [run_id]
+    )
+    require_run(cursor.rowcount, run_id)
+
+
+def record_error(
+    db: Database, run_id: int | None, url: str | None, kind: str, message: str, at: str
+) -> int:
+    with db.atomic():
+        return insert(
+            db,
+            "errors",
+            {"run_id": run_id, "url": url, "kind": kind, "message": message, "at": at},
+        )
+
+
+def require_run(rowcount: int, run_id: int) -> None:
+    if rowcount != 1:
+        raise ValueError(f"no crawl run with id {run_id}")
