@@ -159,13 +159,15 @@ def crawl(
     The first run lists each journal whole; later runs read its index pages and feeds and fetch
     new posts, posts whose comment count changed and the newest archived ones.
     """
+    from archiver.crawl.options import check_settings
     from archiver.crawl.run import crawl_settings, run_crawl
+    from archiver.plan.journal import normalised_names
 
-    names = list(journals)
-    if journals_file is not None:
-        names += [ln.strip() for ln in journals_file.read_text().splitlines() if ln.strip()]
-    if not names:
+    given_names = list(journals) + (_journals_in(journals_file) if journals_file else [])
+    if not given_names:
         raise click.UsageError("name at least one journal, or give --journals-file")
+    if output.exists() and not output.is_dir():
+        raise click.BadParameter(f"{output} is a file, not a directory", param_hint="--output")
     given = dict(_setting(o) for o in overrides)
     if sys.stderr.isatty():
         # A person is watching: a progress line instead of Scrapy's log lines.
@@ -173,9 +175,25 @@ def crawl(
     settings = crawl_settings(output, proxy, given)
     if full:
         settings.set("ARCHIVER_FULL", True, priority="cmdline")
+    try:
+        names = normalised_names(given_names)
+        check_settings(settings)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     result = run_crawl(names, settings)
     click.echo(result.summary)
     sys.exit(result.exit_code)
+
+
+def _journals_in(path: Path) -> list[str]:
+    """One journal a line; blank lines and `#` comments skipped, a byte-order mark ignored."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        message = f"cannot read {path}: {error}"
+        raise click.BadParameter(message, param_hint="--journals-file") from None
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 def _setting(text: str) -> tuple[str, str]:
@@ -280,7 +298,10 @@ def verify(output: Path) -> None:
     if not output.is_dir():
         raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")
     try:
-        with output_lock(output):  # a crawl still writing would look like a torn record
+        if os.access(output, os.W_OK):
+            with output_lock(output):  # a crawl still writing would look like a torn record
+                report = verify_output(output)
+        else:  # read-only media: no crawl can be writing to it
             report = verify_output(output)
     except LockHeld as held:
         click.echo(str(held), err=True)

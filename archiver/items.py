@@ -116,6 +116,8 @@ class JournalKnowledge:
     comment_counts: dict[str, int | None] = field(default_factory=dict)  # post URL -> count
     newest_first: tuple[str, ...] = ()  # the live archived posts' URLs, newest first
     day_counts: dict[str, int] = field(default_factory=dict)  # YYYY-MM-DD -> archived posts
+    # Posts with a visible comment whose text is not archived (its thread page failed).
+    incomplete: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class PageItems:
 
     items: tuple[Item, ...]
     capture: CaptureRef | None = None
+    source_url: str | None = None  # the page they came from, for an error row if saving fails
 
 
 ITEM_TYPES: dict[type, str] = {

@@ -17,8 +17,24 @@ _DAY_PATH = re.compile(r"^/(\d{4})/(\d{2})/(\d{2})/$")
 _TAG_PATH = re.compile(r"^/tag/(.+)$")
 
 
+# Host names of LiveJournal's own services, which no journal can have.
+SERVICE_NAMES = frozenset({"www", "stat", "l_stat", "l_api", "l_userpic", "ic", "pics", "static"})
+
+
 def is_valid_username(name: str) -> bool:
-    return bool(_USERNAME.match(name))
+    return bool(_USERNAME.match(name)) and name not in SERVICE_NAMES
+
+
+def journal_name(text: str) -> str | None:
+    """The username a person means: `zloy_odessit`, `ZLOY-ODESSIT` or a journal URL such as
+    `https://zloy-odessit.livejournal.com/123.html`; None when it names no journal."""
+    text = text.strip()
+    if "://" in text or text.endswith(f".{LJ_DOMAIN}") or f".{LJ_DOMAIN}/" in text:
+        host = urlsplit(text if "://" in text else f"https://{text}").hostname or ""
+        name = username_from_host(host)
+    else:
+        name = text.lower().replace("-", "_")
+    return name if name is not None and is_valid_username(name) else None
 
 
 def journal_host(username: str) -> str:

@@ -118,3 +118,13 @@ def test_the_cli_loads_neither_the_sample_journals_nor_scrapy_at_start_up() -> N
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_tests_read_nothing_outside_the_checkout() -> None:
+    tests = Path(__file__).resolve().parent
+    reaching_out = [
+        path.name
+        for path in sorted(tests.glob("*.py"))
+        if "parents[2]" in path.read_text() or '"shared"' in path.read_text()
+    ]
+    assert reaching_out == []

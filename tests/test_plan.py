@@ -296,12 +296,12 @@ def test_a_post_page_without_a_policy_asks_for_its_light_twin_once() -> None:
     plan = CrawlPlan(["zloy_odessit"])
     plan.start("zloy_odessit", JournalKnowledge())
     first = plan.on_page(f"{ROOT}/1.html", "zloy_odessit", [post(1)], None)
-    assert first[0] == PageItems((post(1),), None)
+    assert first[0] == PageItems((post(1),), None, f"{ROOT}/1.html")
     assert [s.url for s in first[1:] if isinstance(s, Fetch)] == [f"{ROOT}/1.html?format=light"]
     assert plan.on_page(f"{ROOT}/2.html", "zloy_odessit", [post(2)], None)[1:] == []
     # The light page gives its policy and widget only; the post came from its own page.
     light = plan.on_page(f"{ROOT}/1.html?format=light", "zloy_odessit", [post(1)], None)
-    assert light == [PageItems((), None)]
+    assert light == [PageItems((), None, f"{ROOT}/1.html?format=light")]
 
 
 def test_a_recovered_post_is_not_fetched_again() -> None:

@@ -18,7 +18,8 @@ from archiver.sample.content import build_site, iter_manifest
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import RunningServer, running_server
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "lj" / "pages"
+# The real pages, as copied into the checkout (tests read nothing outside it).
+REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 ZLOY = "https://zloy-odessit.livejournal.com/"
 
 
@@ -44,19 +45,19 @@ def test_plain_http_proxy_form_is_answered_too(sample_server: RunningServer) -> 
 
 def test_real_kelijah_pages_are_served_verbatim(sample_server: RunningServer) -> None:
     for ditemid, name in (
-        (266579, "kelijah-266579-schemius.html"),
-        (266132, "kelijah-266132-s2-comments.html"),
+        (266579, "kelijah-266579/page.html"),
+        (266132, "kelijah-266132/page.html"),
     ):
         response = fetch(sample_server.port, urls.post_url("kelijah", ditemid))
         assert response.status == 200
-        assert response.body == (SHARED / name).read_bytes()
+        assert response.body == (REAL / name).read_bytes()
 
 
 def test_blocked_journal_gets_the_real_451_response_byte_for_byte(
     sample_server: RunningServer,
 ) -> None:
     response = fetch(sample_server.port, "https://alstrangers.livejournal.com/")
-    assert response.wire == (SHARED / "alstrangers-error451-1.http").read_bytes()
+    assert response.wire == (REAL / "alstrangers-error451-1" / "response.http").read_bytes()
     assert response.status == 404
     assert "Error 451" in response.text
 

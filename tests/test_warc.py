@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.archive.verify import VerifyReport, check_file, gzip_members
@@ -159,3 +162,42 @@ def test_verify_reports_a_member_that_is_not_a_record(tmp_path: Path) -> None:
     records = check_file(path, report)
     assert len(records) == 3
     assert len(report.problems) == 1 and "not a WARC record" in report.problems[0]
+
+
+class DiskFillsUp:
+    """A file that takes `room` more bytes, then fails as a full disk does, half-way through."""
+
+    def __init__(self, real: Any, room: int) -> None:
+        self.real = real
+        self.room = room
+
+    def write(self, data: Any) -> int:
+        if len(data) > self.room:
+            written = self.real.write(bytes(data[: max(self.room, 1)]))
+            self.room = 0
+            if written:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return int(self.real.write(data))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_a_write_that_fails_half_way_leaves_no_torn_record(tmp_path: Path) -> None:
+    writer = pinned_writer(tmp_path)
+    writer.write(Exchange(f"{URL}&n=0", REQUEST, RESPONSE, FETCHED))
+    (path,) = writer.files
+    whole = path.stat().st_size
+    writer._file = DiskFillsUp(writer._file, room=40)  # type: ignore[assignment]
+    with pytest.raises(OSError, match="No space left"):
+        writer.write(Exchange(f"{URL}&n=1", REQUEST, RESPONSE, FETCHED))
+    assert path.stat().st_size == whole  # cut back to the last whole record
+    writer._file = writer._file.real  # type: ignore[attr-defined]  # room again
+    writer.write(Exchange(f"{URL}&n=2", REQUEST, RESPONSE, FETCHED))
+    writer.close()
+    report = VerifyReport()
+    records = check_file(path, report)
+    assert report.problems == []
+    uris = [r.url for r in records.values()]
+    assert f"{URL}&n=2" in uris and f"{URL}&n=1" not in uris

@@ -40,6 +40,7 @@ def unsaved_pages(
         if urls.classify(row.url).kind not in RECOVERED_KINDS:
             continue
         fetched_at = datetime.fromisoformat(row.fetched_at.replace("Z", "+00:00"))
+        store.mark_recovery_tried(db, row.capture_id)
         try:
             body = read_body(warc_directory, row)
         except (ValueError, OSError, StopIteration, ArchiveLoadFailed) as error:

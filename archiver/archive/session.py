@@ -39,6 +39,7 @@ class ArchiveSession:
         self.warc_directory = output / WARC_DIRECTORY
         self.db: Any = store.open_db(output / DATABASE_FILE)
         self.run_id = store.start_run(self.db, now_iso(), list(journals))
+        self.killed_runs = store.close_killed_runs(self.db, self.run_id, now_iso())
         self.warc = WarcWriter(
             self.warc_directory,
             {"journals": ", ".join(journals), **warcinfo},

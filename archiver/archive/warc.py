@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -143,6 +144,7 @@ class WarcWriter:
         self.stamp = now().astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
         self.files: list[Path] = []
         self._file: IO[bytes] | None = None
+        self._buffer = io.BytesIO()  # one record at a time, written to the file in one piece
         self._writer: WARCWriter | None = None
 
     @property
@@ -230,8 +232,9 @@ class WarcWriter:
         name = f"{self.prefix}-{self.stamp}-{self.serial:05d}{WARC_SUFFIX}"
         self.serial += 1
         path = self.directory / name
-        self._file = open(path, "ab")  # noqa: SIM115 - kept open across records
-        self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
+        # Unbuffered: a record is either in the file whole or, after a failed write, cut away.
+        self._file = open(path, "ab", buffering=0)  # noqa: SIM115 - kept open across records
+        self._writer = WARCWriter(self._buffer, gzip=True, warc_version="1.1")
         self.files.append(path)
         info = self._writer.create_warcinfo_record(name, self._warcinfo_fields())
         info.rec_headers.replace_header("WARC-Record-ID", self.new_id())
@@ -281,15 +284,22 @@ class WarcWriter:
     def _flush(self, record: Any) -> tuple[int, int]:
         assert self._file is not None and self._writer is not None
         offset = self._file.tell()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.write_record(record)
+        member = self._buffer.getbuffer()
         try:
-            self._writer.write_record(record)
-            self._file.flush()
+            written = 0
+            while written < len(member):
+                written += self._file.write(member[written:]) or 0
         except BaseException:
             # No half record may stay in the file: the records after it would be unreadable.
+            os.ftruncate(self._file.fileno(), offset)
             self._file.seek(offset)
-            self._file.truncate()
             raise
-        return offset, self._file.tell() - offset
+        finally:
+            member.release()
+        return offset, written
 
 
 CDXJ_INDEX = "index.cdxj"

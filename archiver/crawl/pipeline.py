@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import Counter
 from typing import Any
 
@@ -11,16 +13,20 @@ from scrapy.crawler import Crawler
 from archiver import store, urls
 from archiver.clock import now_iso
 from archiver.crawl.extension import ArchiveExtension, archive_of
-from archiver.items import PageItems
+from archiver.items import ErrorItem, PageItems
 from archiver.plan.crawl_plan import CrawlPlan
 from archiver.plan.deletions import DayDeletions, ListingDeletions
-from archiver.plan.outcome import CrawlResult
+from archiver.plan.outcome import SAVE_FAILED, CrawlResult
+
+logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.counts: Counter[str] = Counter()
+        self.storage_failure: str | None = None
+        self._closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -36,16 +42,41 @@ class StorePipeline:
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, PageItems):
             raise TypeError(f"StorePipeline saves PageItems, not {type(item).__name__}")
+        if self.storage_failure is not None:
+            return item  # the run is stopping: nothing more can be kept
+        try:
+            try:
+                self._save(item, item.items)
+            except store.REFUSED_ROW as error:  # the page's rows, not the database, are at fault
+                self._save(item, (self._refused(item, error),))
+        except store.STORAGE_FAILURE as error:
+            self._stop(error)
+        return item
+
+    def _refused(self, page: PageItems, error: Exception) -> ErrorItem:
+        message = f"could not save: {type(error).__name__}: {error}"[:500]
+        logger.error("%s %s", page.source_url, message)
+        return ErrorItem(url=page.source_url or "?", kind="save", message=message)
+
+    def _save(self, page: PageItems, items: tuple[Any, ...]) -> None:
         session = self.archive.session
-        seen_at = item.capture.seen_at if item.capture else now_iso()
-        capture_id = item.capture.capture_id if item.capture else None
+        seen_at = page.capture.seen_at if page.capture else now_iso()
+        capture_id = page.capture.capture_id if page.capture else None
         saved = store.save_page(
-            session.db, item.items, seen_at, capture_id=capture_id, run_id=session.run_id
+            session.db, items, seen_at, capture_id=capture_id, run_id=session.run_id
         )
         self.counts.update(saved)
         self._stat("archiver/posts_saved", saved["new"] + saved["changed"] + saved["unchanged"])
         self._stat("archiver/errors", saved["errors"])
-        return item
+
+    def _stop(self, error: Exception) -> None:
+        """A save failed for want of room or a working disk: nothing more can be kept."""
+        self.storage_failure = f"{type(error).__name__}: {error}"
+        logger.error("cannot write the database: %s; stopping the crawl", self.storage_failure)
+        if self.crawler.engine is not None:
+            self._closing = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason=SAVE_FAILED)
+            )
 
     def _stat(self, name: str, count: int) -> None:
         if count and self.crawler.stats is not None:
@@ -54,21 +85,24 @@ class StorePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Finish the crawl run. Only a crawl that ran to its end may say what is gone."""
         plan: CrawlPlan = getattr(spider, "plan")  # noqa: B009 - the journal spider's
-        finished = reason == "finished"
+        finished = reason == "finished" and self.storage_failure is None
         if finished:
             self._mark_deletions(plan)
         stats = self.crawler.stats
         requests = int(stats.get_value("downloader/request_count", 0)) if stats else 0
         outcome = plan.outcome(self.counts["errors"], None if finished else reason)
         session = self.archive.session
-        store.finish_run(
-            session.db,
-            session.run_id,
-            ended_at=now_iso(),
-            outcome=outcome.name,
-            exit_code=outcome.exit_code,
-            requests=requests,
-        )
+        try:
+            store.finish_run(
+                session.db,
+                session.run_id,
+                ended_at=now_iso(),
+                outcome=outcome.name,
+                exit_code=outcome.exit_code,
+                requests=requests,
+            )
+        except store.STORAGE_FAILURE as error:  # the next run closes it as killed
+            logger.error("cannot record the end of the run: %s", error)
         self.archive.result = CrawlResult(
             outcome.exit_code, f"{self._tally(requests)}\n{outcome.summary}"
         )

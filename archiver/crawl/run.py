@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,11 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from archiver import exitcodes
+from archiver.archive.layout import DATABASE_FILE
 from archiver.archive.lock import LockHeld, output_lock
 from archiver.crawl.extension import archive_of
 from archiver.plan.outcome import CrawlResult
+from archiver.store import reads
 
 SETTINGS_MODULE = "archiver.crawl.settings"
 
@@ -35,11 +38,26 @@ def run_crawl(
 ) -> CrawlResult:
     """Crawl `journals` into the output the settings name, holding its lock; `process` is the
     one `scrapy crawl` already made, else a new one."""
+    output = Path(settings.get("ARCHIVER_OUTPUT"))
+    problem = _output_problem(output)
+    if problem:
+        return CrawlResult(exitcodes.FAILED, problem)
     try:
-        with output_lock(Path(settings.get("ARCHIVER_OUTPUT"))):
+        with output_lock(output):
             return _crawl(journals, process or CrawlerProcess(settings, install_root_handler=True))
     except LockHeld as held:
         return CrawlResult(exitcodes.LOCK_HELD, str(held))
+
+
+def _output_problem(output: Path) -> str | None:
+    """Why nothing can be archived into `output`, said before anything is fetched."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"cannot create the output directory {output}: {error.strerror or error}"
+    if not os.access(output, os.W_OK):
+        return f"cannot write to the output directory {output} (read-only?)"
+    return reads.database_problem(output / DATABASE_FILE)
 
 
 def _crawl(journals: list[str], process: CrawlerProcessBase) -> CrawlResult:

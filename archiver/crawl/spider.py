@@ -14,11 +14,12 @@ from twisted.python.failure import Failure
 from archiver import __version__, store
 from archiver.archive.recover import Unreadable, unsaved_pages
 from archiver.crawl.extension import archive_of
-from archiver.crawl.responses import fetched_page, header
+from archiver.crawl.options import plan_options
+from archiver.crawl.responses import failure_reason, fetched_page, header
 from archiver.items import PageItems
 from archiver.plan.crawl_plan import CrawlPlan, Fetch, StartJournal, Step
 from archiver.plan.failures import REDIRECT_STATUSES
-from archiver.plan.journal import PlanOptions, journal_names
+from archiver.plan.journal import journal_names
 
 # LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them.
 ADULT_COOKIES: dict[str | bytes, Any] = {"adult_explicit": "1", "adult_concepts": "1"}
@@ -46,12 +47,7 @@ class JournalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JournalSpider:
         spider: JournalSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        options = PlanOptions(
-            full=settings.getbool("ARCHIVER_FULL"),
-            refresh_window=settings.getint("ARCHIVER_REFRESH_WINDOW"),
-            max_deleted_share=settings.getfloat("ARCHIVER_MAX_DELETED_SHARE"),
-        )
-        spider.plan = CrawlPlan(spider.journals, options)
+        spider.plan = CrawlPlan(spider.journals, plan_options(settings))
         # Redirects come back to the spider, which asks the plan whether to follow them.
         allowed = settings.getlist("HTTPERROR_ALLOWED_CODES")
         spider.handled_statuses = [*REDIRECT_STATUSES, *allowed]
@@ -117,7 +113,7 @@ class JournalSpider(scrapy.Spider):
     def on_failure(self, failure: Failure) -> Iterator[Output]:
         request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
         response = getattr(failure.value, "response", None)
-        reason = failure.getErrorMessage() or repr(failure.value)
+        reason = failure_reason(failure)
         status = response.status if response is not None else None
         return self._steps(
             self.plan.on_failure(request.url, request.meta.get("journal"), reason, status)

@@ -71,8 +71,8 @@ def parse_page(
         return _parse(url, body, status, captured_at, content_type)
     except ParseError:
         raise
-    except (ValueError, LookupError, TypeError, AttributeError, AssertionError) as exc:
-        raise ParseError(url, f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # whatever a hostile page provokes is that page's parse error
+        raise ParseError(url, f"{type(exc).__name__}: {exc}"[:500]) from exc
 
 
 def _parse(

@@ -80,11 +80,10 @@ def _from_json(
             body = None
         posted_text = as_str(entry.get("ctime")) or None
         ts = entry.get("ctime_ts")
-        posted = (
-            from_timestamp(float(ts)).isoformat()
-            if isinstance(ts, int | float) and not isinstance(ts, bool)
-            else _posted(page, posted_text)
+        stamp = (
+            from_timestamp(ts) if isinstance(ts, int | float) and not isinstance(ts, bool) else None
         )
+        posted = stamp.isoformat() if stamp is not None else _posted(page, posted_text)
         result.comments.append(
             CommentItem(
                 journal=journal,
@@ -139,7 +138,7 @@ def _more_urls(page: Page, journal: str, ditemid: int, entry: dict[str, Any]) ->
 def _from_s2(page: Page, journal: str, ditemid: int, result: CommentsResult) -> None:
     info_all = page.site.page_value("LJ_cmtinfo")
     infos: dict[str, Any] = info_all if isinstance(info_all, dict) else {}
-    stack: list[int] = []
+    stack: Ancestors = {}
     for wrap in page.sel.xpath(f"//div[{has_class('comment-wrap')} and starts-with(@id, 'ljcmt')]"):
         talkid = _talkid(str(wrap.attrib.get("id", "")))
         if talkid is None:
@@ -200,7 +199,7 @@ def _from_s2(page: Page, journal: str, ditemid: int, result: CommentsResult) -> 
 
 
 def _from_leaves(page: Page, journal: str, ditemid: int, result: CommentsResult) -> None:
-    stack: list[int] = []
+    stack: Ancestors = {}
     for twig in page.sel.xpath(f"//div[{has_class('b-tree-twig')}]"):
         leaf = first(twig, "div.b-leaf")
         talkid = _talkid(str((leaf.attrib.get("id") if leaf is not None else None) or ""))
@@ -252,7 +251,7 @@ def _from_leaves(page: Page, journal: str, ditemid: int, result: CommentsResult)
 
 
 def _from_mdspost(page: Page, journal: str, ditemid: int, result: CommentsResult) -> None:
-    stack: list[int] = []
+    stack: Ancestors = {}
     for thread in page.sel.xpath(f"//div[{has_class('mdspost-thread')}]"):
         comment = first(thread, "article.mdspost-comment")
         talkid = _talkid(str((comment.attrib.get("id") if comment is not None else None) or ""))
@@ -334,26 +333,33 @@ def _talkid(text: str) -> int | None:
 
 def _level_class(node: Selector, prefix: str) -> int | None:
     for name in class_set(node):
-        if name.startswith(prefix) and name[len(prefix) :].isdigit():
-            return int(name[len(prefix) :])
+        if name.startswith(prefix):
+            level = as_int(name[len(prefix) :])
+            if level is not None and level > 0:
+                return level
     return None
 
 
 def _depth_from_margin(node: Selector, step: int) -> int:
     match = _MARGIN.search(str(node.attrib.get("style", "")))
-    return int(match.group(1)) // step + 1 if match else 1
+    margin = as_int(match.group(1)) if match else None
+    return margin // step + 1 if margin is not None else 1
 
 
-def _parent(stack: list[int], depth: int) -> int | None:
-    """The nearest comment above at depth - 1; None when it is not on this page (0 = a gap)."""
-    return (stack[depth - 2] or None) if depth >= 2 and len(stack) >= depth - 1 else None
+# The thread above the comment being read: depth -> the talkid last seen at that depth. A
+# depth is a number from the page, so nothing is ever sized by it.
+Ancestors = dict[int, int]
 
 
-def _push(stack: list[int], depth: int, talkid: int) -> None:
-    del stack[max(depth - 1, 0) :]
-    while len(stack) < depth - 1:
-        stack.append(0)  # a gap: the ancestors are on another page
-    stack.append(talkid)
+def _parent(stack: Ancestors, depth: int) -> int | None:
+    """The nearest comment above at depth - 1; None when it is not on this page."""
+    return stack.get(depth - 1) if depth >= 2 else None
+
+
+def _push(stack: Ancestors, depth: int, talkid: int) -> None:
+    for deeper in [d for d in stack if d >= depth]:
+        del stack[deeper]
+    stack[depth] = talkid
 
 
 def _variant(at: Page, journal: str, ditemid: int, **params: str) -> str:

@@ -159,9 +159,13 @@ def parse_date(text: str, *, captured_at: datetime | None = None) -> LJDate:
     return _build(shown, fields, captured_at)
 
 
-def from_timestamp(seconds: float) -> datetime:
-    """A unix timestamp (LiveJournal's `ctime_ts`, `data-updated-ts`) as an aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, tz=UTC)
+def from_timestamp(seconds: float) -> datetime | None:
+    """A unix timestamp (LiveJournal's `ctime_ts`, `data-updated-ts`) as an aware UTC datetime;
+    None for one no calendar holds (a page can say anything)."""
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def infer_year(

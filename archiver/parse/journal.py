@@ -74,8 +74,15 @@ def parse_error_page(page: Page) -> list[Item]:
     if status is not None:
         return [_journal_with_status(page, status, message)]
     if kind in _NOT_FOUND_KINDS or page.status == 404:
+        if _is_front_page(page) and page.journal:
+            # No journal answers its own front page with "not found": there is no such journal.
+            return [_journal_with_status(page, "missing", message or "HTTP 404 Not Found")]
         return []  # a missing page says nothing about the journal; the status code is the fact
     raise ParseError(page.url, f"unknown LiveJournal error page {kind!r}: {message[:200]!r}")
+
+
+def _is_front_page(page: Page) -> bool:
+    return page.ref.kind == "index" and page.ref.skip == 0 and not page.ref.query
 
 
 def error_message(page: Page) -> str:

@@ -63,6 +63,9 @@ def text_of(node: Selector | None) -> str:
     return " ".join("".join(parts).split())
 
 
+MAX_DIGITS = 18  # a count read from a page; more digits than a 64-bit INTEGER holds is junk
+
+
 def int_in(text: str | None) -> int | None:
     """The first whole number in a text ("3 comments" -> 3, "1,204" -> 1204), or None."""
     if not text:
@@ -71,7 +74,7 @@ def int_in(text: str | None) -> int | None:
     if not match:
         return None
     digits = re.sub(r"\D", "", match.group())
-    return int(digits) if digits else None
+    return int(digits) if digits and len(digits) <= MAX_DIGITS else None
 
 
 def cleaned_copy(node: Selector, drop_xpath: str | None) -> HtmlElement:

@@ -96,7 +96,10 @@ def server_time(text: str) -> datetime | None:
     """When the page was served, from its `server_time` (Unix seconds), if it carries one."""
     value = extract_from_html(text).p.get("server_time")
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     return None
 
 
@@ -113,14 +116,27 @@ def as_str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+# A number read from a page is data: one that no SQLite INTEGER can hold is no number at all.
+MAX_NUMBER = 2**63 - 1
+_MAX_DIGITS = 19
+
+
+def bounded(value: int) -> int | None:
+    """`value`, or None when it is beyond what the database (a 64-bit INTEGER) can hold."""
+    return value if -MAX_NUMBER <= value <= MAX_NUMBER else None
+
+
 def as_int(value: Any) -> int | None:
-    """A JSON number or digit string as an int; booleans, floats with a fraction, junk: None."""
+    """A JSON number or digit string as an int; booleans, floats with a fraction, numbers
+    beyond a 64-bit INTEGER, junk: None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
+        return bounded(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) <= MAX_NUMBER:
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+    if isinstance(value, str):
+        digits = value.strip().lstrip("-")
+        if digits.isdigit() and len(digits) <= _MAX_DIGITS:
+            return bounded(int(value))
     return None

@@ -132,7 +132,7 @@ class CrawlPlan:
             elif not light_only or isinstance(item, POLICY_ITEMS):
                 saves.append(item)
                 steps.extend(self._on_item(item, state))
-        return [PageItems(tuple(saves), capture), *steps]
+        return [PageItems(tuple(saves), capture, url), *steps]
 
     def on_body(self, page: FetchedPage, *, recovered: bool = False) -> list[Step]:
         """A page's body, fetched now or read back from the WARC: parsed, then `on_page`."""
@@ -145,7 +145,9 @@ class CrawlPlan:
                 content_type=page.content_type,
             )
         except ParseError as error:
-            return [self._errors(page.capture, self._error(page.url, "parse", str(error)))]
+            return [
+                PageItems((self._error(page.url, "parse", str(error)),), page.capture, page.url)
+            ]
         return self.on_page(page.url, page.journal, items, page.capture, recovered=recovered)
 
     def _on_item(self, item: Item, state: JournalState) -> Iterator[Step]:
@@ -180,13 +182,13 @@ class CrawlPlan:
             if urls.classify(url).kind in RENAME_EVIDENCE:
                 return self._renamed(journal, target)
             message = f"HTTP {status} to another journal, {location}: not followed"
-            return [self._errors(capture, self._error(url, "redirect", message))]
+            return [PageItems((self._error(url, "redirect", message),), capture, url)]
         decision = self.decide(location.split("#", 1)[0], journal)
         if decision is FollowDecision.FETCH:
             return [self._fetch(location, journal)]
         if decision is FollowDecision.OUTSIDE:
             message = f"HTTP {status} to {location}, outside the journal: not followed"
-            return [self._errors(capture, self._error(url, "redirect", message))]
+            return [PageItems((self._error(url, "redirect", message),), capture, url)]
         return []
 
     def _renamed(self, journal: str, target: str) -> list[Step]:
@@ -222,7 +224,7 @@ class CrawlPlan:
                     status_text=message,
                 )
             )
-        return [PageItems(tuple(saves))]
+        return [PageItems(tuple(saves), None, url)]
 
     def _error(self, url: str, kind: str, message: str) -> ErrorItem:
         ref = urls.classify(url)
@@ -232,10 +234,6 @@ class CrawlPlan:
         if ref.journal and (ref.kind in LISTING_PAGE_KINDS or kind == "rate-limited"):
             self.state(ref.journal).listing_failed = True
         return ErrorItem(url=url, kind=kind, message=message)
-
-    @staticmethod
-    def _errors(capture: CaptureRef | None, *errors: ErrorItem) -> PageItems:
-        return PageItems(errors, capture)
 
     # ------------------------------------------------------------ the end
 

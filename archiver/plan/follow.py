@@ -79,7 +79,7 @@ def _decide_post(
     if url in recovered:
         return FollowDecision.UNCHANGED
     counts = state.known.comment_counts
-    if url not in counts or url in state.refresh:
+    if url not in counts or url in state.refresh or url in state.known.incomplete:
         return FollowDecision.FETCH
     if shown_comments is not None and shown_comments != counts[url]:
         return FollowDecision.FETCH

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from archiver import urls
 from archiver.items import JournalKnowledge
 
-UNAVAILABLE = frozenset({"deleted", "purged", "suspended", "blocked", "unreachable"})
+UNAVAILABLE = frozenset({"deleted", "purged", "suspended", "blocked", "unreachable", "missing"})
 
 
 class Mode(enum.Enum):
@@ -28,13 +28,20 @@ class PlanOptions:
 
 def journal_names(journal: str = "", journals: str = "") -> list[str]:
     """The usernames of `-a journal=NAME` and `-a journals=A,B`; ValueError names what is wrong."""
-    names = [n.strip().lower() for n in (journal + "," + journals).split(",") if n.strip()]
-    if not names:
+    given = [n.strip() for n in (journal + "," + journals).split(",") if n.strip()]
+    return normalised_names(given)
+
+
+def normalised_names(given: list[str]) -> list[str]:
+    """The usernames `given` names (hyphens, capitals and journal URLs accepted), each once;
+    ValueError says which of them names no journal."""
+    if not given:
         raise ValueError("name a journal: scrapy crawl journal -a journal=NAME")
-    bad = [n for n in names if not urls.is_valid_username(n)]
+    names = {text: urls.journal_name(text) for text in given}
+    bad = [repr(text[:40]) for text, name in names.items() if name is None]
     if bad:
         raise ValueError(f"not a LiveJournal username: {', '.join(bad)}")
-    return names
+    return list(dict.fromkeys(name for name in names.values() if name))
 
 
 def mode_for(known: JournalKnowledge, options: PlanOptions) -> Mode:

@@ -8,6 +8,7 @@ from archiver import exitcodes
 from archiver.plan.journal import UNAVAILABLE
 
 WARC_WRITE_FAILED = "warc_write_failed"  # the close reason when the WARC files cannot be written
+SAVE_FAILED = "save_failed"  # the close reason when the database cannot be written
 
 STATUS_SENTENCES = {
     "deleted": "has been deleted",
@@ -15,6 +16,7 @@ STATUS_SENTENCES = {
     "suspended": "has been suspended by LiveJournal",
     "blocked": "is blocked in the crawler's region (Error 451)",
     "unreachable": "could not be reached",
+    "missing": "does not exist (its front page is 404 Not Found): is the name right?",
 }
 
 
@@ -42,6 +44,13 @@ class CrawlOutcome:
                 "failed",
                 exitcodes.FAILED,
                 "the WARC files could not be written: the crawl stopped; what was saved is kept",
+            )
+        if stopped_early == SAVE_FAILED:
+            return cls(
+                "failed",
+                exitcodes.FAILED,
+                "the database could not be written (a full disk?): the crawl stopped; what was "
+                "saved is kept, and the pages archived but not saved are read back next run",
             )
         if stopped_early:
             return cls(

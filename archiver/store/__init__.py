@@ -17,6 +17,7 @@ from archiver.store.captures import (
     CaptureRow,
     all_captures,
     mark_parsed,
+    mark_recovery_tried,
     prior_response,
     save_capture,
     unparsed_responses,
@@ -24,7 +25,7 @@ from archiver.store.captures import (
 from archiver.store.comments import save_comment, save_comment_policy
 from archiver.store.journals import ensure_journal, mark_listed, save_journal
 from archiver.store.knowledge import journal_knowledge
-from archiver.store.pages import save_page
+from archiver.store.pages import REFUSED_ROW, STORAGE_FAILURE, save_page
 from archiver.store.posts import (
     count_missing_posts,
     mark_missing_posts,
@@ -33,7 +34,13 @@ from archiver.store.posts import (
     save_locked_post,
     save_post,
 )
-from archiver.store.runs import PostOutcome, finish_run, record_error, start_run
+from archiver.store.runs import (
+    PostOutcome,
+    close_killed_runs,
+    finish_run,
+    record_error,
+    start_run,
+)
 from archiver.store.schema import (
     FTS5_SHADOW_SUFFIXES,
     FTS_COLUMNS,
@@ -48,9 +55,12 @@ __all__ = [
     "FTS5_SHADOW_SUFFIXES",
     "FTS_COLUMNS",
     "MIGRATIONS",
+    "REFUSED_ROW",
+    "STORAGE_FAILURE",
     "CaptureRow",
     "PostOutcome",
     "all_captures",
+    "close_killed_runs",
     "count_missing_posts",
     "ensure_journal",
     "finish_run",
@@ -59,6 +69,7 @@ __all__ = [
     "mark_missing_posts",
     "mark_missing_posts_on_days",
     "mark_parsed",
+    "mark_recovery_tried",
     "migrate",
     "open_db",
     "post_content_hash",

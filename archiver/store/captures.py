@@ -68,6 +68,13 @@ def mark_parsed(db: Database, capture_id: int) -> None:
     db.execute("UPDATE captures SET parsed = 1 WHERE id = ?", [capture_id])
 
 
+def mark_recovery_tried(db: Database, capture_id: int) -> None:
+    """Before a page is read back from the WARC: if reading it kills the process, the next
+    run does not try again (0: tried, never saved; the page is fetched afresh instead)."""
+    with db.atomic():
+        db.execute("UPDATE captures SET parsed = 0 WHERE id = ? AND parsed IS NULL", [capture_id])
+
+
 def prior_response(db: Database, url: str, digest: str) -> tuple[str, str, str] | None:
     """(record id, URL, WARC-Date) of the first response record of `url` with this payload."""
     row = db.execute(
@@ -84,13 +91,11 @@ _CAPTURE_COLUMNS = (
 
 
 def unparsed_responses(db: Database, url_prefix: str) -> list[CaptureRow]:
-    """The 200 responses under `url_prefix` that a run which never finished archived but
-    whose rows it never saved, oldest first."""
+    """The 200 responses under `url_prefix` that a run archived but whose rows it never saved
+    (it was killed, or could not write the database), oldest first."""
     rows = db.execute(
         f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE record_type = 'response' "
-        "AND status = 200 AND parsed IS NULL "
-        "AND run_id IN (SELECT id FROM crawl_runs WHERE ended_at IS NULL) "
-        "AND substr(url, 1, length(?)) = ? ORDER BY id",
+        "AND status = 200 AND parsed IS NULL AND substr(url, 1, length(?)) = ? ORDER BY id",
         [url_prefix, url_prefix],
     ).fetchall()
     return [_capture_row(row) for row in rows]

@@ -21,9 +21,16 @@ def journal_knowledge(db: Database, journal: str) -> JournalKnowledge:
         "AND deleted_in_run IS NULL AND published IS NOT NULL GROUP BY 1",
         [journal],
     ).fetchall()
+    incomplete = db.execute(
+        "SELECT DISTINCT p.url FROM comments c JOIN posts p "
+        "ON p.journal = c.journal AND p.ditemid = c.ditemid WHERE c.journal = ? "
+        "AND c.state IN ('active', 'frozen') AND c.body_html IS NULL AND p.deleted_in_run IS NULL",
+        [journal],
+    ).fetchall()
     return JournalKnowledge(
         listed=bool(listed and listed[0]),
         comment_counts={url: count for url, count in rows},
         newest_first=tuple(url for url, _count in rows),
         day_counts=dict(days),
+        incomplete=frozenset(url for (url,) in incomplete),
     )

@@ -7,6 +7,7 @@ from the WARC.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -28,6 +29,19 @@ from archiver.store.journals import save_journal
 from archiver.store.posts import save_locked_post, save_post
 from archiver.store.runs import record_error
 from archiver.store.widget import save_recent_posts
+
+# A row the database refused (a value out of range, a constraint): that page's fault, recorded
+# as its error. Anything else from SQLite (a full disk, I/O, a corrupt file) stops the crawl.
+REFUSED_ROW = (
+    sqlite3.IntegrityError,
+    sqlite3.DataError,
+    sqlite3.InterfaceError,
+    sqlite3.ProgrammingError,
+    OverflowError,
+    ValueError,
+    TypeError,
+)
+STORAGE_FAILURE = (sqlite3.DatabaseError, OSError)
 
 
 def save_page(

@@ -5,6 +5,7 @@ They take a plain sqlite3 connection (`connect`), which leaves no `-wal` or `-sh
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -15,8 +16,27 @@ SUMMARY_TABLES = ("posts", "tags", "comments", "recent_posts", "comment_policies
 
 def connect(path: Path) -> closing[sqlite3.Connection]:
     """A plain connection, only read from: one opened with mode=ro would leave the WAL
-    database's -wal and -shm files behind, since it may not remove them when it closes."""
-    return closing(sqlite3.connect(path))
+    database's -wal and -shm files behind, since it may not remove them when it closes. On
+    read-only media, where SQLite could not create them, the file is opened as immutable."""
+    if os.access(path.parent, os.W_OK):
+        return closing(sqlite3.connect(path))
+    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True))
+
+
+def database_problem(path: Path) -> str | None:
+    """Why the archive database at `path` cannot be opened (a file that is no SQLite database,
+    a damaged header), or None; it is only read."""
+    if not path.exists():
+        return None
+    try:
+        with connect(path) as db:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        return (
+            f"{path} is not a readable SQLite database ({error}): nothing was changed; restore "
+            "it from a backup, or move it aside and let a crawl rebuild the archive"
+        )
+    return None
 
 
 def front_page_captures(

@@ -35,6 +35,20 @@ def start_run(db: Database, started_at: str, journals: Sequence[str]) -> int:
         )
 
 
+def close_killed_runs(db: Database, current_run: int, at: str) -> int:
+    """Runs that never finished (killed, or the machine lost) before `current_run`: closed as
+    `killed`, at `at`, the time the next run found them. Returns how many."""
+    with db.atomic():
+        cursor = db.execute(
+            "UPDATE crawl_runs SET ended_at = ?, outcome = 'killed', "
+            "errors = (SELECT COUNT(*) FROM errors WHERE run_id = crawl_runs.id) "
+            "WHERE ended_at IS NULL AND id < ?",
+            [at, current_run],
+        )
+        closed: int = cursor.rowcount
+    return closed
+
+
 def finish_run(
     db: Database,
     run_id: int,

@@ -1,0 +1,38 @@
+"""The crawl's own settings, read and checked once, before anything is fetched or written."""
+
+from __future__ import annotations
+
+from scrapy.settings import BaseSettings
+
+from archiver.plan.journal import PlanOptions
+
+# Each ARCHIVER_* number and what it must be, for a message that says which one is wrong.
+_NUMBERS = {
+    "ARCHIVER_REFRESH_WINDOW": (int, "a whole number of posts, 0 or more"),
+    "ARCHIVER_MAX_DELETED_SHARE": (float, "a share between 0 and 1"),
+    "ARCHIVER_BACKOFF_SECONDS": (float, "a number of seconds"),
+    "ARCHIVER_MAX_WAIT": (float, "a number of seconds"),
+    "ARCHIVER_RATE_LIMIT_RETRIES": (int, "a whole number of retries"),
+    "ARCHIVER_WARC_MAX_BYTES": (int, "a whole number of bytes"),
+}
+
+
+def check_settings(settings: BaseSettings) -> None:
+    """ValueError naming the first ARCHIVER_* setting whose value is not what it must be."""
+    for name, (kind, meaning) in _NUMBERS.items():
+        value = settings.get(name)
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"-s {name}={value}: it must be {meaning}") from None
+        if number < 0 or (name == "ARCHIVER_MAX_DELETED_SHARE" and number > 1):
+            raise ValueError(f"-s {name}={value}: it must be {meaning}")
+
+
+def plan_options(settings: BaseSettings) -> PlanOptions:
+    check_settings(settings)
+    return PlanOptions(
+        full=settings.getbool("ARCHIVER_FULL"),
+        refresh_window=settings.getint("ARCHIVER_REFRESH_WINDOW"),
+        max_deleted_share=settings.getfloat("ARCHIVER_MAX_DELETED_SHARE"),
+    )
