@@ -290,9 +290,13 @@ def serve(output: Path, port: int, host: str, replay_url: str) -> None:
 
 @main.command()
 @OUTPUT_ARGUMENT
-def verify(output: Path) -> None:
+@click.option(
+    "--repair", is_flag=True, help="Move damaged WARC tails aside and rebuild the index first."
+)
+def verify(output: Path, repair: bool) -> None:
     """Check every WARC record (structure, digests) and every captures row against its record."""
     from archiver.archive.lock import LockHeld, output_lock
+    from archiver.archive.repair import repair_output
     from archiver.archive.verify import verify_output
 
     if not output.is_dir():
@@ -300,6 +304,8 @@ def verify(output: Path) -> None:
     try:
         if os.access(output, os.W_OK):
             with output_lock(output):  # a crawl still writing would look like a torn record
+                for line in repair_output(output) if repair else []:
+                    click.echo(f"repaired {line}")
                 report = verify_output(output)
         else:  # read-only media: no crawl can be writing to it
             report = verify_output(output)

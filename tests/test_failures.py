@@ -190,3 +190,30 @@ def test_a_killed_run_is_closed_by_the_next_and_drops_are_told_shortly(tmp_path:
         1,
         "killed",
     )
+
+
+def test_garbage_after_the_last_record_is_named_moved_aside_and_the_archive_goes_on(
+    sample_server: RunningServer, tmp_path: Path
+) -> None:
+    assert crawl(sample_server, tmp_path, "zloy_odessit").returncode == exitcodes.OK
+    (warc,) = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    whole = warc.stat().st_size
+    garbage = b"\x1f\x8b\x08\x00 half a copied file" + bytes(range(256)) * 4
+    with open(warc, "ab") as stream:
+        stream.write(garbage)
+    checked = archiver("verify", str(tmp_path))
+    assert checked.returncode == exitcodes.VERIFY_FAILED
+    assert f"damaged from offset {whole} ({len(garbage)} bytes" in checked.stdout
+    assert "archiver verify --repair" in checked.stdout
+    # A crawl cannot index what is damaged: it says so, exits 1, and leaves no half index.
+    again = crawl(sample_server, tmp_path, "zloy_odessit")
+    assert again.returncode == exitcodes.FAILED, again.stdout
+    assert "CDXJ index could not be rebuilt" in again.stdout
+    assert not list((tmp_path / "warc").glob("*.partial"))
+    repaired = archiver("verify", "--repair", str(tmp_path))
+    assert repaired.returncode == exitcodes.OK, repaired.stdout
+    assert f"{warc.name}: {len(garbage)} bytes from offset {whole} moved to" in repaired.stdout
+    (aside,) = (tmp_path / "warc-damaged").iterdir()
+    assert aside.read_bytes() == garbage and warc.stat().st_size == whole
+    assert crawl(sample_server, tmp_path, "zloy_odessit").returncode == exitcodes.OK
+    assert archiver("verify", str(tmp_path)).returncode == exitcodes.OK

@@ -120,6 +120,8 @@ def plan_knowing(listed: bool, full: bool = False, window: int = 1) -> CrawlPlan
         (False, False, f"{ROOT}/2021/", None, FollowDecision.FETCH),
         (False, False, f"{ROOT}/2021/09/30/", 2, FollowDecision.FETCH),
         (False, False, f"{ROOT}/100.html", 3, FollowDecision.UNCHANGED),
+        # A resumed listing makes progress first: no refresh window until it is listed whole.
+        (False, False, f"{ROOT}/200.html", 0, FollowDecision.UNCHANGED),
         (False, False, f"{ROOT}/300.html", None, FollowDecision.FETCH),
         # --full: everything.
         (True, True, f"{ROOT}/2021/", None, FollowDecision.FETCH),

@@ -7,3 +7,4 @@ DATABASE_FILE = "archive.db"  # OUTPUT/archive.db
 WARC_DIRECTORY = "warc"  # OUTPUT/warc/*.warc.gz and index.cdxj
 LOCK_FILE = ".archiver.lock"
 WACZ_FILE = "archive.wacz"
+DAMAGED_DIRECTORY = "warc-damaged"  # damaged WARC tails, moved aside by `verify --repair`

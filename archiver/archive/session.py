@@ -75,6 +75,8 @@ class ArchiveSession:
 
     def close(self) -> None:
         self.warc.close()
-        if self.warc.files:
-            write_cdxj_index(self.warc_directory)
-        self.db.close()
+        try:
+            if self.warc.files:
+                write_cdxj_index(self.warc_directory)
+        finally:
+            self.db.close()

@@ -64,6 +64,11 @@ class VerifyReport:
         if self.problems:
             lines.append(f"PROBLEMS:   {len(self.problems)}")
             lines += [f"  {problem}" for problem in self.problems]
+            if any("to the end of the file" in problem for problem in self.problems):
+                lines.append(
+                    "A damaged tail is moved aside (never deleted) and the index rebuilt by "
+                    "`archiver verify --repair`."
+                )
         else:
             lines.append("OK: every record is complete and its digests match")
         return lines
@@ -117,6 +122,7 @@ def read_record(path: Path, offset: int) -> tuple[RecordFacts, list[str]]:
 def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
     """Check one WARC file; return its complete records by offset."""
     records: dict[int, RecordFacts] = {}
+    whole_end = 0
     try:
         for member in gzip_members(path):
             if not member.complete:
@@ -126,6 +132,7 @@ def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
                     "stopped while writing it; every record before it is readable"
                 )
                 break
+            whole_end = member.end
             facts, problems = read_record(path, member.start)
             if not facts.record_id:
                 report.problems.append(f"{path.name} @{member.start}: not a WARC record")
@@ -134,8 +141,26 @@ def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
             report.records[facts.record_type] += 1
             report.problems += [f"{path.name} @{member.start}: {p}" for p in problems]
     except (zlib.error, ValueError, StopIteration, ArchiveLoadFailed) as error:
-        report.problems.append(f"{path.name}: unreadable after the records above: {error}")
+        size = path.stat().st_size
+        report.problems.append(
+            f"{path.name}: damaged from offset {whole_end} ({size - whole_end} bytes to the end "
+            f"of the file, {type(error).__name__}: {error}); every record before it is readable"
+        )
     return records
+
+
+def whole_records_end(path: Path) -> int:
+    """Where the file's leading whole gzip members, its whole records, end: the file's size
+    unless it ends in a half-written record or in bytes that are no gzip member at all."""
+    end = 0
+    try:
+        for member in gzip_members(path):
+            if not member.complete:
+                break
+            end = member.end
+    except zlib.error:
+        pass
+    return end
 
 
 def check_captures(

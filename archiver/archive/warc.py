@@ -323,6 +323,11 @@ def index_warcs(warcs: Sequence[Path], target: Path, root: Path | None = None) -
 def write_cdxj_index(directory: Path) -> Path:
     """(Re)write `index.cdxj` beside the WARC files: one sorted CDXJ line per capture."""
     target = directory / CDXJ_INDEX
-    partial = index_warcs(warc_files(directory), target.with_suffix(".cdxj.partial"), directory)
+    partial = target.with_suffix(".cdxj.partial")
+    try:
+        index_warcs(warc_files(directory), partial, directory)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # the index that was there stays, whole
+        raise
     partial.replace(target)
     return target

@@ -19,6 +19,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from archiver import exitcodes
 from archiver.archive.session import ArchiveSession
 from archiver.archive.warc import Exchange
 from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
@@ -95,8 +96,20 @@ class ArchiveExtension:
         )
 
     def engine_stopped(self) -> None:
-        if self._session is not None:
+        if self._session is None:
+            return
+        try:
             self._session.close()
+        except Exception as error:  # a damaged WARC file the indexer cannot read, a full disk
+            logger.error("cannot rebuild the CDXJ index: %s", error)
+            told = self.result.summary + "\n" if self.result else ""
+            self.result = CrawlResult(
+                exitcodes.FAILED,
+                f"{told}the CDXJ index could not be rebuilt ({type(error).__name__}: {error}); "
+                "`archiver verify` names the damaged file and `archiver verify --repair` "
+                "moves its damaged tail aside",
+            )
+        finally:
             self._session = None
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:

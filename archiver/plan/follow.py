@@ -79,7 +79,11 @@ def _decide_post(
     if url in recovered:
         return FollowDecision.UNCHANGED
     counts = state.known.comment_counts
-    if url not in counts or url in state.refresh or url in state.known.incomplete:
+    if url not in counts or url in state.known.incomplete:
+        return FollowDecision.FETCH
+    # The refresh window is for scheduled runs. A run resuming an unfinished listing (after a
+    # kill) fetches what it does not have first, or a series of kills would never get further.
+    if state.mode is Mode.UPDATE and url in state.refresh:
         return FollowDecision.FETCH
     if shown_comments is not None and shown_comments != counts[url]:
         return FollowDecision.FETCH
