@@ -5,7 +5,7 @@ REPLAY := .venv-replay
 REPLAY_STAMP := $(REPLAY)/.installed
 OUTPUT ?= output
 
-.PHONY: demo test lint install replay-tools clean bench-server
+.PHONY: demo test lint install replay-tools clean bench-server soak
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,15 +29,20 @@ demo: $(STAMP)
 
 test: $(STAMP) $(REPLAY_STAMP)
 	bash tools/ensure-chromium
-	$(VENV)/bin/ruff check archiver tests benchmarks
-	$(VENV)/bin/ruff format --check archiver tests benchmarks
+	$(VENV)/bin/ruff check archiver tests benchmarks tools
+	$(VENV)/bin/ruff format --check archiver tests benchmarks tools
 	$(VENV)/bin/mypy archiver
 	$(VENV)/bin/pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check archiver tests benchmarks
-	$(VENV)/bin/ruff format --check archiver tests benchmarks
+	$(VENV)/bin/ruff check archiver tests benchmarks tools
+	$(VENV)/bin/ruff format --check archiver tests benchmarks tools
 	$(VENV)/bin/mypy archiver
+
+# The reliability suite (kills, faults, a full disk, fuzzed pages): docs/RELIABILITY.md. Mounts
+# a small tmpfs, so it runs as root.
+soak: $(STAMP)
+	$(PY) tools/soak.py
 
 bench-server: $(STAMP)
 	$(PY) benchmarks/sample_server_load.py

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tracemalloc
 
+import fuzz_pages
 import pytest
 from parse_support import FIXTURES, load_capture
 
@@ -90,3 +91,10 @@ def test_whatever_a_page_provokes_is_its_parse_error() -> None:
         assert url in str(error)
     else:
         assert any(isinstance(i, PostItem) for i in items)
+
+
+def test_a_few_hundred_mutated_pages_parse_or_fail_with_their_parse_error() -> None:
+    report = fuzz_pages.fuzz(300, seed=7)
+    assert report.pages == 300 and set(report.by_mutation) == set(fuzz_pages.MUTATIONS)
+    assert dict(report.crashes) == {}
+    assert report.parsed > 0 and report.parse_errors > 0
