@@ -358,3 +358,11 @@ def test_a_listing_that_would_empty_the_journal_is_not_believed(
     assert (problem is None) is believed
     if problem:
         assert f"lacks {missing} of its {live} archived posts" in problem
+
+
+def test_a_run_that_could_not_write_fails_whatever_else_it_saw() -> None:
+    for reason in ("save_failed", "warc_write_failed"):
+        outcome = CrawlOutcome.decide(
+            ["a"], {"a": "missing"}, errors=0, gave_up_rate_limited=False, stopped_early=reason
+        )
+        assert (outcome.name, outcome.exit_code) == ("failed", 1)

@@ -19,7 +19,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from archiver import exitcodes
+from archiver import exitcodes, store
 from archiver.archive.session import ArchiveSession
 from archiver.archive.warc import Exchange
 from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
@@ -142,7 +142,10 @@ class ArchiveExtension:
             truncated=truncated or None,
         )
         self._stat("archiver/warc/records")
-        return self.session.record_exchange(exchange)
+        capture = self.session.record_exchange(exchange)
+        if truncated:
+            store.mark_not_recoverable(self.session.db, capture.capture_id)
+        return capture
 
     def _stat(self, name: str) -> None:
         if self.crawler.stats is not None:

@@ -47,8 +47,12 @@ class StorePipeline:
         try:
             try:
                 self._save(item, item.items)
-            except store.REFUSED_ROW as error:  # the page's rows, not the database, are at fault
-                self._save(item, (self._refused(item, error),))
+            except Exception as error:
+                if store.is_storage_failure(error):
+                    raise
+                # The page's rows, not the database, are at fault: an errors row, and the
+                # capture left unparsed so that a later run (or version) reads it back.
+                self._save(item, (self._refused(item, error),), keep_capture=False)
         except store.STORAGE_FAILURE as error:
             self._stop(error)
         return item
@@ -58,10 +62,10 @@ class StorePipeline:
         logger.error("%s %s", page.source_url, message)
         return ErrorItem(url=page.source_url or "?", kind="save", message=message)
 
-    def _save(self, page: PageItems, items: tuple[Any, ...]) -> None:
+    def _save(self, page: PageItems, items: tuple[Any, ...], keep_capture: bool = True) -> None:
         session = self.archive.session
         seen_at = page.capture.seen_at if page.capture else now_iso()
-        capture_id = page.capture.capture_id if page.capture else None
+        capture_id = page.capture.capture_id if page.capture and keep_capture else None
         saved = store.save_page(
             session.db, items, seen_at, capture_id=capture_id, run_id=session.run_id
         )

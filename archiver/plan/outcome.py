@@ -35,10 +35,6 @@ class CrawlOutcome:
         gave_up_rate_limited: bool,
         stopped_early: str | None = None,
     ) -> CrawlOutcome:
-        gone = {name: statuses[name] for name in journals if statuses.get(name) in UNAVAILABLE}
-        if gone:
-            lines = "; ".join(f"journal {n} {STATUS_SENTENCES[s]}" for n, s in gone.items())
-            return cls("unavailable", exitcodes.JOURNAL_UNAVAILABLE, lines)
         if stopped_early == WARC_WRITE_FAILED:
             return cls(
                 "failed",
@@ -52,6 +48,10 @@ class CrawlOutcome:
                 "the database could not be written (a full disk?): the crawl stopped; what was "
                 "saved is kept, and the pages archived but not saved are read back next run",
             )
+        gone = {name: statuses[name] for name in journals if statuses.get(name) in UNAVAILABLE}
+        if gone:
+            lines = "; ".join(f"journal {n} {STATUS_SENTENCES[s]}" for n, s in gone.items())
+            return cls("unavailable", exitcodes.JOURNAL_UNAVAILABLE, lines)
         if stopped_early:
             return cls(
                 "stopped",

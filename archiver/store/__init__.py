@@ -16,6 +16,7 @@ them (nested blocks become savepoints). `save_page` saves one page's items that 
 from archiver.store.captures import (
     CaptureRow,
     all_captures,
+    mark_not_recoverable,
     mark_parsed,
     mark_recovery_tried,
     prior_response,
@@ -25,7 +26,7 @@ from archiver.store.captures import (
 from archiver.store.comments import save_comment, save_comment_policy
 from archiver.store.journals import ensure_journal, mark_listed, save_journal
 from archiver.store.knowledge import journal_knowledge
-from archiver.store.pages import REFUSED_ROW, STORAGE_FAILURE, save_page
+from archiver.store.pages import STORAGE_FAILURE, is_storage_failure, save_page
 from archiver.store.posts import (
     count_missing_posts,
     mark_missing_posts,
@@ -55,7 +56,6 @@ __all__ = [
     "FTS5_SHADOW_SUFFIXES",
     "FTS_COLUMNS",
     "MIGRATIONS",
-    "REFUSED_ROW",
     "STORAGE_FAILURE",
     "CaptureRow",
     "PostOutcome",
@@ -64,10 +64,12 @@ __all__ = [
     "count_missing_posts",
     "ensure_journal",
     "finish_run",
+    "is_storage_failure",
     "journal_knowledge",
     "mark_listed",
     "mark_missing_posts",
     "mark_missing_posts_on_days",
+    "mark_not_recoverable",
     "mark_parsed",
     "mark_recovery_tried",
     "migrate",

@@ -68,11 +68,27 @@ def mark_parsed(db: Database, capture_id: int) -> None:
     db.execute("UPDATE captures SET parsed = 1 WHERE id = ?", [capture_id])
 
 
+# `parsed`: 1 saved; NULL archived, not saved yet; -1, -2: read back that many times and still
+# not saved; at -RECOVERY_ATTEMPTS recovery gives up on it (a page that kills the parser must not
+# stop every later run); 0 never to be read back (a body cut short).
+RECOVERY_ATTEMPTS = 3
+
+
 def mark_recovery_tried(db: Database, capture_id: int) -> None:
-    """Before a page is read back from the WARC: if reading it kills the process, the next
-    run does not try again (0: tried, never saved; the page is fetched afresh instead)."""
+    """Before a page is read back from the WARC, so that a page that kills the process is
+    tried only RECOVERY_ATTEMPTS times; saving it sets `parsed` to 1."""
     with db.atomic():
-        db.execute("UPDATE captures SET parsed = 0 WHERE id = ? AND parsed IS NULL", [capture_id])
+        db.execute(
+            "UPDATE captures SET parsed = COALESCE(parsed, 0) - 1 WHERE id = ? "
+            "AND (parsed IS NULL OR parsed < 0)",
+            [capture_id],
+        )
+
+
+def mark_not_recoverable(db: Database, capture_id: int) -> None:
+    """A response cut short: archived as received, never parsed into rows."""
+    with db.atomic():
+        db.execute("UPDATE captures SET parsed = 0 WHERE id = ?", [capture_id])
 
 
 def prior_response(db: Database, url: str, digest: str) -> tuple[str, str, str] | None:
@@ -95,8 +111,9 @@ def unparsed_responses(db: Database, url_prefix: str) -> list[CaptureRow]:
     (it was killed, or could not write the database), oldest first."""
     rows = db.execute(
         f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE record_type = 'response' "
-        "AND status = 200 AND parsed IS NULL AND substr(url, 1, length(?)) = ? ORDER BY id",
-        [url_prefix, url_prefix],
+        "AND status = 200 AND (parsed IS NULL OR parsed BETWEEN ? AND -1) "
+        "AND substr(url, 1, length(?)) = ? ORDER BY id",
+        [1 - RECOVERY_ATTEMPTS, url_prefix, url_prefix],
     ).fetchall()
     return [_capture_row(row) for row in rows]
 

@@ -30,18 +30,20 @@ from archiver.store.posts import save_locked_post, save_post
 from archiver.store.runs import record_error
 from archiver.store.widget import save_recent_posts
 
-# A row the database refused (a value out of range, a constraint): that page's fault, recorded
-# as its error. Anything else from SQLite (a full disk, I/O, a corrupt file) stops the crawl.
-REFUSED_ROW = (
+# What SQLite says of the database itself (a full disk, I/O, a corrupt file): nothing more can
+# be kept, the crawl stops. A row it refuses (a constraint, a value out of range) or a bug in a
+# save is that page's error instead, and the page is read back from the WARC next time.
+STORAGE_FAILURE = (sqlite3.DatabaseError, OSError)
+_ROW_FAILURE = (
     sqlite3.IntegrityError,
     sqlite3.DataError,
     sqlite3.InterfaceError,
     sqlite3.ProgrammingError,
-    OverflowError,
-    ValueError,
-    TypeError,
 )
-STORAGE_FAILURE = (sqlite3.DatabaseError, OSError)
+
+
+def is_storage_failure(error: BaseException) -> bool:
+    return isinstance(error, STORAGE_FAILURE) and not isinstance(error, _ROW_FAILURE)
 
 
 def save_page(

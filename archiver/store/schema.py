@@ -405,7 +405,10 @@ def _mark_parsed_captures(db: Database) -> None:
     # 1 once the rows parsed from a response (or the parse error it gave) are saved, in the
     # same transaction: a response without it was archived by a run killed before saving.
     db.execute("ALTER TABLE captures ADD COLUMN parsed INTEGER")
-    db.execute("UPDATE captures SET parsed = 1")
+    db.execute(
+        "UPDATE captures SET parsed = 1 WHERE run_id IS NULL "
+        "OR run_id NOT IN (SELECT id FROM crawl_runs WHERE ended_at IS NULL)"
+    )
 
 
 # In order; never rename or reorder an applied one, only append.
