@@ -41,10 +41,11 @@ def test_a_huge_comment_depth_takes_no_memory(depth: str) -> None:
     finally:
         tracemalloc.stop()
     assert peak < 50_000_000  # the page itself needs a few MB; 400 million slots would be GBs
-    comments = [i for i in items if isinstance(i, CommentItem)]
-    assert comments and any(c.depth > 3 or c.depth == 1 for c in comments)
-    # What does not fit a 64-bit INTEGER is no number: the depth falls back to the markup's.
-    assert all(abs(c.depth) < 2**63 for c in comments)
+    depths = {i.depth for i in items if isinstance(i, CommentItem)}
+    if len(depth) < 19:  # a depth is data: kept as the page gave it
+        assert int(depth) in depths
+    else:  # what no 64-bit INTEGER holds is no number: the depth falls back to the markup's
+        assert depths and max(depths) < 2**63
 
 
 def test_a_thread_as_deep_as_a_page_claims_takes_no_memory() -> None:

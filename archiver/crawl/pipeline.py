@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from functools import cached_property
 from typing import Any
 
 from scrapy import Spider, signals
@@ -35,7 +36,7 @@ class StorePipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    @property
+    @cached_property
     def archive(self) -> ArchiveExtension:
         return archive_of(self.crawler)
 

@@ -59,7 +59,6 @@ class CrawlPlan:
         self._states = {name: JournalState(name) for name in self.journals}
         self._recovered: set[str] = set()  # post pages read back from the WARC this run
         self.gave_up_rate_limited = False
-        self.not_refetched = 0  # archived posts and days that showed no sign of change
 
     # ------------------------------------------------------------ journals
 
@@ -166,8 +165,6 @@ class CrawlPlan:
             decision = follow.decide(url, ref, state, shown, self._recovered)
             if decision is FollowDecision.FETCH:
                 yield self._fetch(url, state.name, ref)
-            elif decision is FollowDecision.UNCHANGED:
-                self.not_refetched += 1
 
     # ------------------------------------------------------------ redirects and failures
 
@@ -231,8 +228,9 @@ class CrawlPlan:
         if kind == "rate-limited":
             self.gave_up_rate_limited = True
         # If a listing page failed, the run cannot say which of the journal's posts are gone.
-        if ref.journal and (ref.kind in LISTING_PAGE_KINDS or kind == "rate-limited"):
-            self.state(ref.journal).listing_failed = True
+        listing = ref.kind in LISTING_PAGE_KINDS or kind == "rate-limited"
+        if listing and ref.journal in self._states:
+            self._states[ref.journal].listing_failed = True
         return ErrorItem(url=url, kind=kind, message=message)
 
     # ------------------------------------------------------------ the end

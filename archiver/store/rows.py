@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import asdict
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -44,19 +45,29 @@ def upsert(
     the later of the two, and the `keep_known` columns (and `capture_id`) keep their old value
     where the new one is NULL. With `insert_only` an existing row is left as it is.
     """
-    columns = ", ".join(f"[{c}]" for c in row)
-    values = ", ".join(f":{c}" for c in row)
+    statement = _upsert_sql(table, tuple(row), tuple(key), frozenset(keep_known), insert_only)
+    db.execute(statement, row)
+
+
+@lru_cache(maxsize=64)
+def _upsert_sql(
+    table: str,
+    columns: tuple[str, ...],
+    key: tuple[str, ...],
+    keep_known: frozenset[str],
+    insert_only: bool,
+) -> str:
+    """The statement for one shape of row: built once, not for every comment saved."""
+    names = ", ".join(f"[{c}]" for c in columns)
+    values = ", ".join(f":{c}" for c in columns)
     conflict = ", ".join(f"[{c}]" for c in key)
     assignments = [
         _assignment(column, keep_known)
-        for column in row
+        for column in columns
         if column not in key and column != "first_seen"
     ]
     action = "NOTHING" if insert_only or not assignments else "UPDATE SET " + ", ".join(assignments)
-    db.execute(
-        f"INSERT INTO [{table}] ({columns}) VALUES ({values}) ON CONFLICT ({conflict}) DO {action}",
-        row,
-    )
+    return f"INSERT INTO [{table}] ({names}) VALUES ({values}) ON CONFLICT ({conflict}) DO {action}"
 
 
 def _assignment(column: str, keep_known: Collection[str]) -> str:
