@@ -301,8 +301,14 @@ def verify(output: Path, repair: bool) -> None:
 
     if not output.is_dir():
         raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")
+    writable = os.access(output, os.W_OK)
+    if repair and not writable:
+        raise click.UsageError(
+            f"{output} is read-only: --repair moves damaged bytes aside there; "
+            "copy the archive to a writable disk and repair the copy"
+        )
     try:
-        if os.access(output, os.W_OK):
+        if writable:
             with output_lock(output):  # a crawl still writing would look like a torn record
                 for line in repair_output(output) if repair else []:
                     click.echo(f"repaired {line}")

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from private_mounts import on_a_small_disk, on_read_only_media
 
 from archiver import exitcodes
-from archiver.sample.content import build_site
+from archiver.sample.content import build_site, iter_manifest
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import RunningServer, running_server
 
@@ -98,6 +99,25 @@ def test_an_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
     assert result.returncode == exitcodes.BAD_ARGUMENTS
     no_traceback(result)
     assert "is a file, not a directory" in result.stderr
+
+
+def test_an_archive_that_cannot_be_opened_is_named_and_nothing_is_fetched(
+    sample_server: RunningServer, tmp_path: Path
+) -> None:
+    assert crawl(sample_server, tmp_path, "zloy_odessit").returncode == exitcodes.OK
+    db = sqlite3.connect(tmp_path / "archive.db")
+    db.execute(
+        "create trigger refuse before insert on crawl_runs"
+        " begin select raise(abort, 'no new runs'); end"
+    )
+    db.commit()
+    captures = db.execute("select count(*) from captures").fetchone()[0]
+    result = crawl(sample_server, tmp_path, "zloy_odessit")
+    assert result.returncode == exitcodes.FAILED
+    opened = f"the archive in {tmp_path} could not be opened (IntegrityError: no new runs)"
+    assert opened in result.stdout and "nothing was fetched" in result.stdout
+    assert "the crawl did not finish" not in result.stdout + result.stderr
+    assert db.execute("select count(*) from captures").fetchone()[0] == captures
 
 
 def test_a_corrupt_database_is_named_and_left_as_it_is(
@@ -210,6 +230,11 @@ def test_garbage_after_the_last_record_is_named_moved_aside_and_the_archive_goes
     assert again.returncode == exitcodes.FAILED, again.stdout
     assert "CDXJ index could not be rebuilt" in again.stdout
     assert not list((tmp_path / "warc").glob("*.partial"))
+    db = sqlite3.connect(tmp_path / "archive.db")
+    last_run = "select outcome, exit_code, errors from crawl_runs order by id desc limit 1"
+    assert db.execute(last_run).fetchone() == ("failed", exitcodes.FAILED, 1)
+    (message,) = db.execute("select message from errors where kind = 'index'").fetchone()
+    assert message.startswith("the CDXJ index could not be rebuilt: ")
     repaired = archiver("verify", "--repair", str(tmp_path))
     assert repaired.returncode == exitcodes.OK, repaired.stdout
     assert f"{warc.name}: {len(garbage)} bytes from offset {whole} moved to" in repaired.stdout
@@ -217,3 +242,46 @@ def test_garbage_after_the_last_record_is_named_moved_aside_and_the_archive_goes
     assert aside.read_bytes() == garbage and warc.stat().st_size == whole
     assert crawl(sample_server, tmp_path, "zloy_odessit").returncode == exitcodes.OK
     assert archiver("verify", str(tmp_path)).returncode == exitcodes.OK
+
+
+def test_a_full_disk_stops_the_run_and_the_next_with_room_completes(tmp_path: Path) -> None:
+    site = build_site(0, 80)
+    small, roomy = tmp_path / "small", tmp_path / "roomy"
+    with running_server(site=site) as server:
+        argv = [sys.executable, "-m", "archiver.cli", "crawl", "bulk_journal"]
+        argv += ["--output", str(small / "out"), "--proxy", server.proxy_url, *FAST]
+        full = on_a_small_disk(argv, mount=small, size="1m", keep=roomy)
+        assert full.returncode == exitcodes.FAILED, full.stdout[-2000:] + full.stderr[-2000:]
+        assert "No space left on device" in full.stdout + full.stderr
+        no_traceback(full)
+        saved = sqlite3.connect(roomy / "out" / "archive.db")
+        saved_before = saved.execute("select count(*) from posts").fetchone()[0]
+        assert saved_before < 80  # the disk filled before the crawl was done
+        again = crawl(server, roomy / "out", "bulk_journal")
+        assert again.returncode == exitcodes.OK, again.stdout[-2000:]
+    public = {
+        r["url"]
+        for r in iter_manifest(site)
+        if r["type"] == "post" and r["journal"] == "bulk_journal" and r["security"] == "public"
+    }
+    archived = {url for (url,) in saved.execute("select url from posts")}
+    assert public <= archived
+    checked = archiver("verify", str(roomy / "out"))
+    assert checked.returncode == exitcodes.OK, checked.stdout
+
+
+def test_verify_works_on_read_only_media_and_writes_nothing(
+    sample_server: RunningServer, tmp_path: Path
+) -> None:
+    assert crawl(sample_server, tmp_path, "zloy_odessit").returncode == exitcodes.OK
+    (tmp_path / ".archiver.lock").unlink()  # as an archive copied to a DVD would be
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    command = [sys.executable, "-m", "archiver.cli", "verify", str(tmp_path)]
+    checked = on_read_only_media(command, tmp_path)
+    assert checked.returncode == exitcodes.OK, checked.stdout + checked.stderr
+    assert "records" in checked.stdout and "captures" in checked.stdout
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
+    repair = on_read_only_media([*command[:-1], "--repair", str(tmp_path)], tmp_path)
+    assert repair.returncode == exitcodes.BAD_ARGUMENTS, repair.stdout + repair.stderr
+    assert "read-only" in repair.stderr
+    no_traceback(repair)

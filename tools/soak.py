@@ -4,8 +4,9 @@
    end; the archive must hold every public post of the manifest and verify clean.
 2. faults: the sample server's fault matrix, each case crawled and rerun until a run exits 0;
    no post may be missing, and no run may exit 0 while one is.
-3. disk full: a crawl into a small tmpfs the script mounts (and always unmounts); it must stop
-   with exit 1, and the same output, moved to a disk with room, must complete and verify clean.
+3. disk full: a crawl into a small tmpfs in a mount namespace of its own (gone when it ends);
+   it must stop with exit 1, and the same output, moved to a disk with room, must complete and
+   verify clean.
 4. fuzz: mutated real and sample pages through the parser in a child process under a memory
    cap; anything but items or a ParseError is a crash.
 
@@ -20,20 +21,19 @@ import os
 import platform
 import random
 import resource
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+
+from private_mounts import on_a_small_disk  # noqa: E402
 
 from archiver import exitcodes  # noqa: E402
 from archiver.sample.content import build_site, iter_manifest  # noqa: E402
@@ -160,17 +160,6 @@ def soak_faults(posts: int) -> list[Outcome]:
     return outcomes
 
 
-@contextmanager
-def small_filesystem(size: str) -> Iterator[Path]:
-    mount = Path(tempfile.mkdtemp(prefix="archiver-full-"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-        mount.rmdir()
-
-
 def soak_disk_full(posts: int) -> Outcome:
     expected = public_posts(posts)
     outcome = Outcome("disk full (a 3 MB tmpfs)", posts_expected=len(expected))
@@ -178,17 +167,18 @@ def soak_disk_full(posts: int) -> Outcome:
     try:
         with (
             running_server(site=build_site(0, posts)) as server,
-            tempfile.TemporaryDirectory() as roomy,
+            tempfile.TemporaryDirectory() as scratch,
         ):
-            with small_filesystem("3m") as full:
-                code = run(full / "out", server.proxy_url)
-                outcome.runs += 1
-                outcome.exits.append(code)
-                if code != exitcodes.FAILED:
-                    outcome.note = f"the full disk ended with exit {code}, not 1"
-                shutil.copytree(full / "out", Path(roomy) / "out")
-            finish(outcome, Path(roomy) / "out", server.proxy_url, expected)
-    except (subprocess.CalledProcessError, PermissionError) as error:
+            small, roomy = Path(scratch) / "small", Path(scratch) / "roomy"
+            done = on_a_small_disk(command(small / "out", server.proxy_url), small, "3m", roomy)
+            if done.returncode in (90, 91):
+                raise OSError(done.stderr.strip() or f"exit {done.returncode}")
+            outcome.runs += 1
+            outcome.exits.append(done.returncode)
+            if done.returncode != exitcodes.FAILED:
+                outcome.note = f"the full disk ended with exit {done.returncode}, not 1"
+            finish(outcome, roomy / "out", server.proxy_url, expected)
+    except OSError as error:
         outcome.note = f"not run: cannot mount a tmpfs here ({error})"
     outcome.seconds = time.monotonic() - started
     return outcome

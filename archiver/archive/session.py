@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from archiver import store
+from archiver import exitcodes, store
 from archiver.archive.layout import DATABASE_FILE, WARC_DIRECTORY
 from archiver.archive.warc import (
     DEFAULT_MAX_FILE_BYTES,
@@ -74,9 +74,22 @@ class ArchiveSession:
         return PriorCapture(record_id=prior[0], url=prior[1], date=prior[2]) if prior else None
 
     def close(self) -> None:
+        """Close the WARC file and rebuild the index. A failed rebuild is an errors row and a
+        failed run in `crawl_runs`, as the exit code says, before the error goes on up."""
         self.warc.close()
         try:
             if self.warc.files:
                 write_cdxj_index(self.warc_directory)
+        except Exception as error:
+            self._record_index_failure(error)
+            raise
         finally:
             self.db.close()
+
+    def _record_index_failure(self, error: Exception) -> None:
+        message = f"the CDXJ index could not be rebuilt: {type(error).__name__}: {error}"
+        try:
+            store.record_error(self.db, self.run_id, None, "index", message, now_iso())
+            store.fail_run(self.db, self.run_id, outcome="failed", exit_code=exitcodes.FAILED)
+        except store.STORAGE_FAILURE:  # the exit code still says it
+            pass

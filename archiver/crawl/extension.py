@@ -86,14 +86,30 @@ class ArchiveExtension:
             raise RuntimeError("the archive is open only while the spider runs")
         return self._session
 
+    @property
+    def is_open(self) -> bool:
+        return self._session is not None
+
     def spider_opened(self, spider: Spider) -> None:
-        self._session = ArchiveSession(
-            self.output,
-            list(getattr(spider, "journals", [])),
-            self.warcinfo,
-            warc_prefix=self.warc_prefix,
-            max_file_bytes=self.max_file_bytes,
-        )
+        try:
+            self._session = ArchiveSession(
+                self.output,
+                list(getattr(spider, "journals", [])),
+                self.warcinfo,
+                warc_prefix=self.warc_prefix,
+                max_file_bytes=self.max_file_bytes,
+            )
+        except Exception as error:  # a WARC directory that is a file, a database gone bad
+            logger.error("cannot open the archive in %s: %s", self.output, error)
+            self.result = CrawlResult(
+                exitcodes.FAILED,
+                f"the archive in {self.output} could not be opened "
+                f"({type(error).__name__}: {error}); nothing was fetched",
+            )
+            if self.crawler.engine is not None:
+                self._closing = asyncio.ensure_future(
+                    self.crawler.engine.close_spider_async(reason="archive_not_opened")
+                )
 
     def engine_stopped(self) -> None:
         if self._session is None:

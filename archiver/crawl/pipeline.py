@@ -89,6 +89,8 @@ class StorePipeline:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Finish the crawl run. Only a crawl that ran to its end may say what is gone."""
+        if not self.archive.is_open:  # nothing was fetched, and the extension has said why
+            return
         plan: CrawlPlan = getattr(spider, "plan")  # noqa: B009 - the journal spider's
         finished = reason == "finished" and self.storage_failure is None
         if finished:

@@ -54,6 +54,8 @@ class JournalSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Output]:
+        if not archive_of(self.crawler).is_open:  # the extension has said why
+            return
         for journal in list(self.plan.journals):
             for output in self._recover(journal):
                 yield output

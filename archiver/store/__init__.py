@@ -38,6 +38,7 @@ from archiver.store.posts import (
 from archiver.store.runs import (
     PostOutcome,
     close_killed_runs,
+    fail_run,
     finish_run,
     record_error,
     start_run,
@@ -63,6 +64,7 @@ __all__ = [
     "close_killed_runs",
     "count_missing_posts",
     "ensure_journal",
+    "fail_run",
     "finish_run",
     "is_storage_failure",
     "journal_knowledge",

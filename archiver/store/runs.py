@@ -75,6 +75,22 @@ def finish_run(
         require_run(cursor.rowcount, run_id)
 
 
+def fail_run(db: Database, run_id: int, *, outcome: str, exit_code: int) -> None:
+    """A run that went wrong after it was finished (its index could not be rebuilt)."""
+    with db.atomic():
+        cursor = db.execute(
+            """
+            UPDATE crawl_runs SET
+                outcome = ?,
+                exit_code = ?,
+                errors = (SELECT COUNT(*) FROM errors WHERE run_id = crawl_runs.id)
+            WHERE id = ?
+            """,
+            [outcome, exit_code, run_id],
+        )
+        require_run(cursor.rowcount, run_id)
+
+
 def count_post(db: Database, run_id: int, outcome: PostOutcome) -> None:
     column = _RUN_COUNTERS[outcome]
     cursor = db.execute(
