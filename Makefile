@@ -5,7 +5,7 @@ REPLAY := .venv-replay
 REPLAY_STAMP := $(REPLAY)/.installed
 OUTPUT ?= output
 
-.PHONY: demo test lint install replay-tools clean bench-server soak
+.PHONY: demo test lint install replay-tools clean bench-server bench-rebuild soak
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -39,13 +39,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check archiver tests benchmarks tools
 	$(VENV)/bin/mypy archiver
 
-# The reliability suite (kills, faults, a full disk, fuzzed pages): docs/RELIABILITY.md. Mounts
-# a small tmpfs, so it runs as root.
+# The reliability suite (kills, faults, a full disk, fuzzed pages): docs/RELIABILITY.md.
 soak: $(STAMP)
 	$(PY) tools/soak.py
 
 bench-server: $(STAMP)
 	$(PY) benchmarks/sample_server_load.py
+
+# How fast `archiver rebuild` reads an archive back: benchmarks/REBUILD.md.
+bench-rebuild: $(STAMP)
+	$(PY) benchmarks/rebuild_rate.py --posts $(or $(POSTS),2000) --rounds $(or $(ROUNDS),3)
 
 clean:
 	rm -rf $(VENV) $(REPLAY) output/archive.db output/warc

@@ -291,6 +291,57 @@ def serve(output: Path, port: int, host: str, replay_url: str) -> None:
 @main.command()
 @OUTPUT_ARGUMENT
 @click.option(
+    "--into",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the new database here (it must not exist) and leave OUTPUT's as it is.",
+)
+def rebuild(output: Path, into: Path | None) -> None:
+    """Build the database again from OUTPUT's WARC files alone, with today's parsers.
+
+    Without --into, the new database replaces OUTPUT/archive.db once it is complete; the old
+    one is kept beside it as archive.db.before-rebuild-TIME. Nothing is fetched."""
+    from archiver.archive.layout import WARC_DIRECTORY
+    from archiver.archive.lock import LockHeld, output_lock
+    from archiver.archive.rebuild import RebuildReport, rebuild_database, replace_database
+
+    warcs = output / WARC_DIRECTORY
+    if not warcs.is_dir():
+        raise click.BadParameter(
+            f"{output} has no {WARC_DIRECTORY}/ directory", param_hint="OUTPUT"
+        )
+    if into is not None and into.exists():
+        raise click.BadParameter(f"{into} exists: name a new file", param_hint="--into")
+    target = into or output / f"{DATABASE_FILE}.rebuilding"
+
+    def show(report: RebuildReport) -> None:
+        if sys.stderr.isatty():
+            click.echo(
+                f"\r{report.records} records read, {report.pages} pages parsed", nl=False, err=True
+            )
+
+    try:
+        with output_lock(output):
+            with suppress(FileNotFoundError):
+                if into is None:
+                    target.unlink()  # what an interrupted rebuild left
+            report = rebuild_database(warcs, target, show)
+            kept = None if into else replace_database(output / DATABASE_FILE, target)
+    except LockHeld as held:
+        click.echo(str(held), err=True)
+        sys.exit(exitcodes.LOCK_HELD)
+    if sys.stderr.isatty():
+        click.echo(err=True)
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"database: {into or output / DATABASE_FILE}")
+    if kept:
+        click.echo(f"the database it replaced is kept as {kept}")
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@OUTPUT_ARGUMENT
+@click.option(
     "--repair", is_flag=True, help="Move damaged WARC tails aside and rebuild the index first."
 )
 def verify(output: Path, repair: bool) -> None:

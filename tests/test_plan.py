@@ -208,7 +208,9 @@ def test_redirect_to_another_journal_is_a_rename_seen_once() -> None:
                     renamed_to="new_one",
                     status_text="zloy_odessit was renamed to new_one",
                 ),
-            )
+            ),
+            None,
+            f"{ROOT}/",
         ),
         StartJournal("new_one"),
     ]

@@ -1,6 +1,7 @@
 """Scrapy settings: only what differs from Scrapy's defaults. Our own settings are ARCHIVER_*."""
 
 from archiver.archive import layout
+from archiver.plan.failures import ANSWERED_ERROR_STATUSES
 
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.crawl.spider"]
@@ -41,7 +42,7 @@ RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # LiveJournal answers errors, locked posts and gone journals with 4xx pages worth recording.
-HTTPERROR_ALLOWED_CODES = [403, 404, 410, 451]
+HTTPERROR_ALLOWED_CODES = list(ANSWERED_ERROR_STATUSES)
 
 # Keep every exchange's bytes as they crossed the wire, for the WARC files.
 DOWNLOAD_HANDLERS = {

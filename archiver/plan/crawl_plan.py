@@ -177,7 +177,7 @@ class CrawlPlan:
         target = urls.classify(location).journal
         if target and target != journal and urls.is_valid_username(target):
             if urls.classify(url).kind in RENAME_EVIDENCE:
-                return self._renamed(journal, target)
+                return self._renamed(journal, target, capture, url)
             message = f"HTTP {status} to another journal, {location}: not followed"
             return [PageItems((self._error(url, "redirect", message),), capture, url)]
         decision = self.decide(location.split("#", 1)[0], journal)
@@ -188,7 +188,9 @@ class CrawlPlan:
             return [PageItems((self._error(url, "redirect", message),), capture, url)]
         return []
 
-    def _renamed(self, journal: str, target: str) -> list[Step]:
+    def _renamed(
+        self, journal: str, target: str, capture: CaptureRef | None, url: str
+    ) -> list[Step]:
         state = self.state(journal)
         if state.status == "renamed":
             return []
@@ -201,7 +203,8 @@ class CrawlPlan:
             renamed_to=target,
             status_text=f"{journal} was renamed to {target}",
         )
-        return [PageItems((renamed,)), StartJournal(target)]
+        # Stamped with the redirect's fetch, the evidence, so a rebuild from the WARC agrees.
+        return [PageItems((renamed,), capture, url), StartJournal(target)]
 
     def on_failure(
         self, url: str, journal: str | None, reason: str, status: int | None

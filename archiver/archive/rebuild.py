@@ -1,0 +1,285 @@
+"""A database built from the WARC files alone, through the crawl's own parsers and saves.
+
+Every response and revisit record becomes a `captures` row, as the crawl made it; each page the
+crawl would have parsed (2xx and the error pages LiveJournal answers with) goes through the
+crawl plan's `on_body`, and redirects through `on_redirect`, so a rename is told as a crawl
+tells it; the rows are stamped with the time the record says the page was fetched. Records are
+read in the order they were written, which is the order the crawl saved them, each file with a
+plan of its own as each run had.
+
+Not rebuilt, because no page says it: the crawl's bookkeeping (its runs and errors), whether a
+run listed a journal whole, the posts a complete run marked gone, and the journals that could
+not be reached at all.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+
+from archiver import exitcodes, store, urls
+from archiver.archive.warc import warc_files
+from archiver.clock import iso_seconds, now_iso
+from archiver.items import CaptureRef, FetchedPage, PageItems
+from archiver.plan.crawl_plan import CrawlPlan
+from archiver.plan.failures import ANSWERED_ERROR_STATUSES, REDIRECT_STATUSES
+
+PAGE_RECORD_TYPES = ("response", "revisit")
+
+
+@dataclass
+class RebuildReport:
+    files: int = 0
+    records: int = 0
+    pages: int = 0
+    saved: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return exitcodes.PARTIAL if self.problems else exitcodes.OK
+
+    def lines(self) -> list[str]:
+        s = self.saved
+        lines = [
+            f"WARC files: {self.files}; records read: {self.records}; pages parsed: {self.pages}",
+            f"posts: {s['new'] + s['changed'] + s['unchanged']}; comments: {s['comments']}; "
+            f"journals: {s['journals']}; errors rows: {s['errors']}",
+        ]
+        if self.problems:
+            lines.append(f"SKIPPED:    {len(self.problems)} damaged records or files")
+            lines += [f"  {problem}" for problem in self.problems]
+        return lines
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """A response or revisit record, with what a captures row and the parser need of it."""
+
+    warc_file: str
+    offset: int
+    length: int
+    record_type: str
+    record_id: str
+    url: str
+    fetched_at: str  # the WARC-Date
+    status: int | None
+    headers: dict[str, str]
+    payload_digest: str | None
+    refers_to: str | None
+    truncated: bool
+    body: bytes | None  # None for a revisit: its payload is in the record it refers to
+
+
+Progress = Callable[[RebuildReport], None]
+
+
+def rebuild_database(
+    warc_directory: Path, database: Path, progress: Progress | None = None
+) -> RebuildReport:
+    """Build `database` (which must not exist yet) from every WARC file in `warc_directory`."""
+    if database.exists():
+        raise FileExistsError(f"{database} exists: a rebuild writes a new database")
+    report = RebuildReport()
+    db = store.open_db(database)
+    try:
+        run_id = store.start_run(db, now_iso(), [])
+        Rebuild(db, run_id, report, progress).run(warc_files(warc_directory))
+        store.finish_run(
+            db, run_id, ended_at=now_iso(), outcome="rebuilt", exit_code=report.exit_code
+        )
+    finally:
+        db.close()
+    return report
+
+
+class Rebuild:
+    def __init__(self, db: Any, run_id: int, report: RebuildReport, progress: Progress | None):
+        self.db = db
+        self.run_id = run_id
+        self.report = report
+        self.progress = progress
+        self.plan = CrawlPlan([])
+        self.bodies: dict[str, tuple[str, int]] = {}  # record id -> where its payload is
+        self.directory = Path()
+
+    def run(self, files: list[Path]) -> None:
+        for path in files:
+            self.directory = path.parent
+            self.report.files += 1
+            # Each run writes files of its own, and a plan lives as long as its run: what it
+            # saves once a run (a rename), it saves once a file.
+            self.plan = CrawlPlan([])
+            for record in page_records(path, self.report.problems):
+                self.report.records += 1
+                self.take(record)
+                if self.progress and self.report.records % 500 == 0:
+                    self.progress(self.report)
+        if self.progress:
+            self.progress(self.report)
+
+    def take(self, record: PageRecord) -> None:
+        capture_id = store.save_capture(
+            self.db,
+            url=record.url,
+            status=record.status,
+            content_type=record.headers.get("content-type"),
+            warc_file=record.warc_file,
+            warc_offset=record.offset,
+            warc_length=record.length,
+            record_id=record.record_id,
+            payload_digest=record.payload_digest,
+            fetched_at=record.fetched_at,
+            run_id=self.run_id,
+            record_type=record.record_type,
+            refers_to=record.refers_to,
+        )
+        if record.body is not None:
+            self.bodies[record.record_id] = (record.warc_file, record.offset)
+        journal = urls.classify(record.url).journal
+        if urlsplit(record.url).path == "/robots.txt":  # read by Scrapy, never by the plan
+            return
+        if record.truncated:
+            store.mark_not_recoverable(self.db, capture_id)
+        elif journal and record.status is not None:
+            self.parse(record, journal, capture_id)
+
+    def parse(self, record: PageRecord, journal: str, capture_id: int) -> None:
+        fetched = datetime.fromisoformat(record.fetched_at.replace("Z", "+00:00"))
+        capture = CaptureRef(capture_id, iso_seconds(fetched))
+        status = record.status or 0
+        if status in REDIRECT_STATUSES:
+            location = record.headers.get("location", "")
+            steps = self.plan.on_redirect(record.url, status, location, journal, capture)
+        elif 200 <= status < 300 or status in ANSWERED_ERROR_STATUSES:
+            body = self.body_of(record)
+            if body is None:
+                return
+            page = FetchedPage(
+                url=record.url,
+                journal=journal,
+                body=body,
+                status=status,
+                captured_at=served_at(record.headers, fetched),
+                content_type=record.headers.get("content-type"),
+                capture=capture,
+            )
+            steps = self.plan.on_body(page)
+            self.report.pages += 1
+        else:  # a 5xx or 429 the crawl retried or gave up on: archived, never parsed
+            return
+        for step in steps:
+            if isinstance(step, PageItems):
+                self.save(step)
+
+    def body_of(self, record: PageRecord) -> bytes | None:
+        if record.body is not None:
+            return record.body
+        place = self.bodies.get(record.refers_to or "")
+        if place is None:
+            self.report.problems.append(
+                f"{record.warc_file} @{record.offset}: a revisit of {record.url} whose "
+                f"original record {record.refers_to} is not in the WARC files"
+            )
+            return None
+        return read_payload(self.directory / place[0], place[1])
+
+    def save(self, page: PageItems) -> None:
+        seen_at = page.capture.seen_at if page.capture else now_iso()
+        capture_id = page.capture.capture_id if page.capture else None
+        saved = store.save_page(self.db, page.items, seen_at, capture_id=capture_id, run_id=None)
+        self.report.saved.update(saved)
+
+
+def replace_database(database: Path, rebuilt: Path) -> Path | None:
+    """Put `rebuilt` in the place of `database`; the old one, if any, is kept beside it under a
+    name with the time. Returns where it was kept."""
+    kept = None
+    if database.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        kept = database.with_name(f"{database.name}.before-rebuild-{stamp}")
+        database.rename(kept)
+        for suffix in ("-wal", "-shm"):  # a database closed cleanly has none
+            side = database.with_name(database.name + suffix)
+            if side.exists():
+                side.rename(kept.with_name(kept.name + suffix))
+    rebuilt.rename(database)
+    return kept
+
+
+def page_records(path: Path, problems: list[str]) -> Iterator[PageRecord]:
+    """The file's response and revisit records in order. A record whose digest is wrong is
+    reported and skipped; where the file is damaged, the rest of it is reported and skipped."""
+    offset = 0
+    with open(path, "rb") as stream:
+        records = ArchiveIterator(stream, check_digests=True)
+        try:
+            for record in records:
+                if record.rec_type not in PAGE_RECORD_TYPES:
+                    continue
+                # warcio knows a record's offset only once the record has been read to its end.
+                body = record.content_stream().read() if record.rec_type == "response" else None
+                records.read_to_end(record)
+                offset = records.get_record_offset()
+                if record.digest_checker.passed is False:
+                    damage = ", ".join(record.digest_checker.problems)
+                    problems.append(f"{path.name} @{offset}: {damage}; skipped")
+                    continue
+                yield page_record(path.name, offset, records.get_record_length(), record, body)
+        except (zlib.error, ValueError, ArchiveLoadFailed, EOFError) as error:
+            problems.append(
+                f"{path.name}: damaged after offset {offset} ({type(error).__name__}: {error}); "
+                "the records before it were read"
+            )
+
+
+def page_record(
+    warc_file: str, offset: int, length: int, record: ArcWarcRecord, body: bytes | None
+) -> PageRecord:
+    fields = record.rec_headers
+    http = record.http_headers
+    return PageRecord(
+        warc_file=warc_file,
+        offset=offset,
+        length=length,
+        record_type=record.rec_type,
+        record_id=fields.get_header("WARC-Record-ID"),
+        url=fields.get_header("WARC-Target-URI"),
+        fetched_at=fields.get_header("WARC-Date"),
+        status=int(http.get_statuscode()) if http and http.get_statuscode() else None,
+        headers={name.lower(): value for name, value in http.headers} if http else {},
+        payload_digest=fields.get_header("WARC-Payload-Digest"),
+        refers_to=fields.get_header("WARC-Refers-To"),
+        truncated=bool(fields.get_header("WARC-Truncated")),
+        body=body,
+    )
+
+
+def read_payload(path: Path, offset: int) -> bytes:
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        payload: bytes = record.content_stream().read()
+    return payload
+
+
+def served_at(headers: dict[str, str], fetched: datetime) -> datetime:
+    """The server's clock by the response's Date header, as the crawl read it; else the fetch."""
+    date = headers.get("date")
+    if date:
+        try:
+            return parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            pass
+    return fetched.astimezone(UTC)
