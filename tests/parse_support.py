@@ -55,3 +55,39 @@ def parse_folder(folder: Path) -> list[Item]:
 def expected_of(folder: Path) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = json.loads((folder / "expected.json").read_text("utf-8"))
     return result
+
+
+# The field that tells two items of a type apart, for expected.json files of hand-read facts.
+FACT_KEYS = {
+    "journal": "username",
+    "post": "ditemid",
+    "locked_post": "ditemid",
+    "comment": "talkid",
+    "recent_post": "position",
+    "comment_policy": "source_url",
+    "links": "kind",
+    "error": "url",
+}
+
+
+def fact_mismatches(parsed: list[dict[str, Any]], facts: dict[str, Any]) -> list[str]:
+    """How parsed items differ from hand-read facts: {"items": [{"type", key, field: value}]}.
+
+    Every type the facts name must be parsed as exactly the items listed (no more, no fewer,
+    in page order); of each, only the fields written down are compared."""
+    problems: list[str] = []
+    expected: list[dict[str, Any]] = facts["items"]
+    for kind in dict.fromkeys(e["type"] for e in expected):
+        key = FACT_KEYS[kind]
+        want = [e for e in expected if e["type"] == kind]
+        got = [p for p in parsed if p["type"] == kind]
+        if [w[key] for w in want] != [g[key] for g in got]:
+            problems.append(f"{kind}: {key}s {[g[key] for g in got]} != {[w[key] for w in want]}")
+            got_by_key = {g[key]: g for g in got}
+            got = [got_by_key.get(w[key], {}) for w in want]
+        for w, g in zip(want, got, strict=True):
+            for name, value in w.items():
+                if name != "type" and g.get(name, "<absent>") != value:
+                    shown = g.get(name, "<absent>")
+                    problems.append(f"{kind} {w[key]}: {name} is {shown!r}, expected {value!r}")
+    return problems

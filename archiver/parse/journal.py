@@ -183,4 +183,13 @@ def _journal_type(journal: dict[str, Any], current: dict[str, Any]) -> str | Non
     ):
         if journal.get(flag) is True:
             return name
+    # Pages from before 2013 say it in Site.current_journal with "1" and "" for yes and no.
+    for flag, name in (
+        ("is_comm", "community"),
+        ("is_identity", "identity"),
+        ("is_syndicated", "syndicated"),
+        ("is_person", "personal"),
+    ):
+        if current.get(flag) in ("1", 1, True):
+            return name
     return None

@@ -19,6 +19,17 @@ LISTING_KINDS = frozenset({"index", "tag", "year", "month", "day"})
 _DAY_COUNT = re.compile(r"\((\d+)\)")
 _NO_COMMENTS = ("leave a comment", "оставить комментарий", "залишити коментар", "no comments")
 _FEED_START = re.compile(r"(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed)\b", re.DOTALL)
+# The elements that hold an entry's own text on a listing page. A post linked from inside one is
+# a link the author wrote, not an entry of the listing; it is listed on its own day page.
+_ENTRY_TEXT_CLASSES = (
+    "entry-content",
+    "entry_text",
+    "entryunit__text",
+    "asset-body",
+    "b-singlepost-body",
+    "aentry-post__text",
+)
+_IN_ENTRY_TEXT = "ancestor::*[" + " or ".join(has_class(c) for c in _ENTRY_TEXT_CLASSES) + "]"
 _FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml"}
 )
@@ -64,6 +75,8 @@ def parse_listing(page: Page, journal: str) -> PageLinks:
         if target is None:
             continue
         if ref.kind == "post":
+            if anchor.xpath(_IN_ENTRY_TEXT):
+                continue
             posts.append(target)
             count = _count_in_link(anchor, href, ref)
             if count is not None:

@@ -69,8 +69,10 @@ class _Parts:
 
 def find_post_root(page: Page) -> Selector | None:
     """The element holding the post in the page's skin, or None."""
+    old_scheme = [f"//div[{has_class('b-singlepost')}]"]
     queries = {
         skins.SCHEMIUS: [f"//article[{has_class('b-singlepost')}]"],
+        **{name: old_scheme for name in skins.OLD_SCHEMES},
         skins.S2: [
             f"//*[{has_class('hentry')} and starts-with(@id, 'post-')]",
             f"//*[{has_class('hentry')}]",
@@ -85,11 +87,8 @@ def find_post_root(page: Page) -> Selector | None:
 
 
 def parse_post(page: Page, root: Selector) -> PostItem:
-    parts = {
-        skins.SCHEMIUS: _schemius,
-        skins.S2: _s2,
-        skins.AENTRY: _aentry,
-    }[page.skin.name](root)
+    parse_parts = {skins.S2: _s2, skins.AENTRY: _aentry}.get(page.skin.name, _schemius)
+    parts = parse_parts(root)
     if parts.body is None:
         raise ParseError(page.url, f"no post body in the {page.skin.name} markup")
     journal, ditemid = _identity(page, root)
@@ -117,22 +116,59 @@ def parse_post(page: Page, root: Selector) -> PostItem:
 
 
 def _schemius(root: Selector) -> _Parts:
+    """Schemius, and the older schemes that share its classes (`div`, `span`, `lj:user`)."""
     title = first(root, "h1.b-singlepost-title")
+    author = f".//*[{has_class('b-singlepost-author-userinfo')}]"
     return _Parts(
         root=root,
-        body=first(root, "article.b-singlepost-body"),
+        body=first(root, ".b-singlepost-body"),
         title=text_of(title) if title is not None else None,
-        date_text=text_of(first(root, "time.b-singlepost-author-date")),
+        date_text=text_of(first(root, ".b-singlepost-author-date")),
         tags=_texts(root, "div.b-singlepost-tags a"),
-        poster=get_str(root, f".//*[{has_class('b-singlepost-author-userinfo')}]//@data-ljuser"),
+        poster=get_str(root, f"{author}//@data-ljuser")
+        or get_str(root, f"{author}//@*[name()='lj:user']"),
         count_text=text_of(first(root, "span.js-amount")) or None,
-        metadata={
-            key: _metadata_value(
-                first(root, f"li.b-singlepost-currents-item-{key}"), "b-singlepost-currents-value"
-            )
-            for key in METADATA_KEYS
-        },
+        metadata=_schemius_metadata(root),
     )
+
+
+# The labels LiveJournal prints before mood, music and location, in its site languages, for
+# the schemes that give the list items no per-field class ("Current mood:", "Настроение:").
+_METADATA_LABELS = {
+    "mood": ("mood", "настроение", "настрій"),
+    "music": ("music", "музыка", "музика"),
+    "location": ("location", "местонахождение", "местоположение", "место", "місце", "розташування"),
+}
+
+
+def _schemius_metadata(root: Selector) -> dict[str, str | None]:
+    """`li.b-singlepost-meta-item-mood` (value in `.b-singlepost-meta-data`); the lynx scheme's
+    unmarked `li.b-singlepost-meta-item` told apart by its label; the sample's older guess."""
+    found: dict[str, str | None] = {}
+    for item in root.css("li.b-singlepost-meta-item"):
+        key = _metadata_key(item) or _metadata_label(item)
+        if key and key not in found:
+            found[key] = _metadata_value(item, "b-singlepost-meta-data")
+    for key in METADATA_KEYS:
+        if found.get(key) is None:
+            guessed = first(root, f"li.b-singlepost-currents-item-{key}")
+            found[key] = _metadata_value(guessed, "b-singlepost-currents-value")
+    return found
+
+
+def _metadata_key(item: Selector) -> str | None:
+    classes = str(item.attrib.get("class", "")).split()
+    keys = [c.removeprefix("b-singlepost-meta-item-") for c in classes]
+    return next((k for k in keys if k in METADATA_KEYS), None)
+
+
+def _metadata_label(item: Selector) -> str | None:
+    label = " ".join(item.xpath(".//strong//text() | .//b//text()").getall()).casefold()
+    words = label.replace(":", " ").split()
+    for key, names in _METADATA_LABELS.items():
+        if any(name in words for name in names):
+            return key
+    return None
 
 
 def _s2(root: Selector) -> _Parts:

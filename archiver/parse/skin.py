@@ -2,7 +2,10 @@
 
 One URL can answer in several skins: the site scheme "schemius" (`?format=light`), the journal's own
 S2 style, the 2017+ "aentry" post page, LiveJournal's error page template, or the adult-content
-interstitial. Everything else in `archiver.parse` dispatches on the answer.
+interstitial; archived pages from before 2013 show the light page in the older site schemes
+("lynx", `body.scheme-lynx`; "horizon", `body.s-horizon`), whose post markup is schemius's
+`b-singlepost` family in `div`s and tables. Everything else in `archiver.parse` dispatches on the
+answer.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ ERROR = "error"
 ADULT = "adult"
 UNKNOWN = "unknown"
 
-POST_SKINS = frozenset({SCHEMIUS, S2, AENTRY})
+# The pre-2013 site schemes whose light page is read: named by `scheme-NAME` or `s-NAME`.
+OLD_SCHEMES = frozenset({"lynx", "horizon"})
+POST_SKINS = frozenset({SCHEMIUS, S2, AENTRY, *OLD_SCHEMES})
 
 _ADULT_PATHS = ("/misc/adult_concepts.bml", "/misc/adult_explicit.bml")
 _ADULT_TITLE = "adult content notice"
@@ -47,6 +52,11 @@ def detect_skin(url: str, sel: Selector, site: SiteData) -> Skin:
     if _is_adult_notice(url, sel):
         return Skin(ADULT)
     html_classes = (get_str(sel, "/html/@class") or "").split()
+    old_scheme = next(
+        (c.split("-", 1)[1] for c in body_classes if c.split("-", 1)[-1] in OLD_SCHEMES), None
+    )
+    if old_scheme and sel.xpath(f"//*[{has_class('b-singlepost')}]"):
+        return Skin(old_scheme)
     if sel.xpath(f"//article[{has_class('aentry')}]"):
         return Skin(AENTRY)
     scheme = site.page_value("scheme")
