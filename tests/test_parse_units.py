@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -298,3 +299,57 @@ def test_profile_page_with_site_json_gives_the_journal() -> None:
     page = f"<html><body><p>profile</p>{site_script(ditemid=None)}</body></html>"
     (journal,) = parse(f"{ZLOY_ROOT}profile", page)
     assert isinstance(journal, JournalItem) and journal.journal_id == 9843211
+
+
+def test_an_unknown_skin_names_the_markers_it_saw() -> None:
+    page = (
+        b'<html class="html-weird"><body class="s-newscheme logged-out"><div class="post">'
+        b'<p>Hello</p></div><script>Site.page = {"scheme": "newscheme"};</script>'
+        b"</body></html>"
+    )
+    with pytest.raises(ParseError) as caught:
+        parse(f"{ZLOY_ROOT}7.html", page)
+    message = str(caught.value)
+    assert f"{ZLOY_ROOT}7.html" in message and "no post found in the unknown markup" in message
+    assert "body class 's-newscheme logged-out'" in message and "html class 'html-weird'" in message
+    assert "skin classes none" in message and "Site.page.scheme 'newscheme'" in message
+    assert "Site objects page" in message
+
+
+@pytest.mark.parametrize("where", ["Site.page", "var"])
+def test_s2_posters_come_from_lj_cmtinfo_whatever_the_theme_prints(where: str) -> None:
+    """Another S2 theme: the poster sits in markup the parser has no selector for; LJ_cmtinfo
+    (in Site.page, or in a variable of its own on older pages) names each commenter, an
+    anonymous one with an empty name, an OpenID one as ext_NNN."""
+
+    def wrap(talkid: int, margin: int, who: str) -> str:
+        return (
+            f'<div class="comment-wrap" id="ljcmt{talkid}" style="margin-left:{margin}px;">'
+            f'<div class="talk-comment-head"><b>{who}</b>'
+            f'<a class="comment-permalink" href="?thread={talkid}">2020-01-03 10:00 pm (UTC)</a>'
+            f'</div><div class="comment-text">text {talkid}</div></div>'
+        )
+
+    info = {
+        "21": {"parent": None, "u": "alice", "depth": 1, "full": 1, "username": "alice"},
+        "22": {"parent": 21, "u": "", "depth": 2, "full": 1, "username": ""},
+        "23": {"parent": 21, "u": "ext_1234", "depth": 2, "full": 1, "username": "ext_1234"},
+    }
+    script = (
+        "Site.page = " + json.dumps({"LJ_cmtinfo": info, "replycount": 3}) + ";"
+        if where == "Site.page"
+        else "var LJ_cmtinfo = " + json.dumps(info) + ";"
+    )
+    page = f"""<html class="html-s2-no-adaptive"><body>
+<div class="entry-wrap"><dl class="entry hentry" id="post-zloy_odessit-7">
+<dt class="entry-title">A title</dt><dd class="entry-text">
+<dd class="entry-date"><abbr class="updated" title="2020-01-03T09:00:00+02:00">x</abbr></dd>
+<div class="entry-content">Body</div></dd></dl></div>
+<div id="comments">{wrap(21, 0, "alice")}{wrap(22, 25, "Anonymous")}
+{wrap(23, 25, "bob.example.org")}</div><script>{script}</script></body></html>"""
+    comments = [i for i in parse(f"{ZLOY_ROOT}7.html", page) if isinstance(i, CommentItem)]
+    assert [(c.talkid, c.parent_talkid, c.depth, c.poster) for c in comments] == [
+        (21, None, 1, "alice"),
+        (22, 21, 2, None),
+        (23, 21, 2, "ext_1234"),
+    ]

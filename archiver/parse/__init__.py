@@ -50,7 +50,7 @@ from archiver.parse.markup import decode_body, get_str
 from archiver.parse.page import Page
 from archiver.parse.policy import parse_policy
 from archiver.parse.post import find_post_root, parse_post
-from archiver.parse.skin import ADULT, ERROR, detect_skin
+from archiver.parse.skin import ADULT, ERROR, UNKNOWN, detect_skin, skin_markers
 from archiver.parse.widget import parse_recent_posts
 
 __all__ = ["ParseError", "parse_page"]
@@ -104,7 +104,8 @@ def _parse(
         locked = locked_text_in(page)
         if locked:
             return locked_post_items(page, locked)
-        raise ParseError(url, f"no post found in the {skin.name} markup")
+        seen = f" (saw {skin_markers(sel, site)})" if skin.name == UNKNOWN else ""
+        raise ParseError(url, f"no post found in the {skin.name} markup{seen}")
     journal = page.journal
     known = journal_from_site(page)
     if page.ref.kind in LISTING_KINDS and journal:

@@ -156,7 +156,7 @@ def _from_s2(page: Page, journal: str, ditemid: int, result: CommentsResult) -> 
         text_nodes = wrap.xpath(f".//div[{has_class('comment-text')}]{own}")
         poster = wrap.xpath(
             f".//*[{has_class('comment-poster-info')} or {has_class('comment-poster')}]{own}"
-            "//@data-ljuser"
+            "//@*[name()='data-ljuser' or name()='lj:user']"
         ).get()
         if state == "active" and not text_nodes:
             state = _state_from_placeholder(text_of(wrap))
@@ -182,7 +182,7 @@ def _from_s2(page: Page, journal: str, ditemid: int, result: CommentsResult) -> 
                 talkid=talkid,
                 parent_talkid=parent or None,
                 depth=depth,
-                poster=str(poster) if poster else (as_str(info.get("u")) or None),
+                poster=_s2_poster(info, str(poster) if poster else None),
                 subject=(text_of(subject[0]) or None) if subject else None,
                 body_html=body,
                 posted_text=posted_text or None,
@@ -193,6 +193,15 @@ def _from_s2(page: Page, journal: str, ditemid: int, result: CommentsResult) -> 
         )
         if collapsed:
             result.more_urls.append(_thread_url(page, journal, ditemid, talkid, ""))
+
+
+def _s2_poster(info: dict[str, Any], in_markup: str | None) -> str | None:
+    """`LJ_cmtinfo` names every commenter whatever the theme's markup: `u` (or `username`) is
+    the LiveJournal username, `ext_NNN` for an OpenID account, empty for an anonymous one. The
+    markup's `data-ljuser` is the fallback for a comment LJ_cmtinfo does not list."""
+    if "u" in info or "username" in info:
+        return as_str(info.get("u")) or as_str(info.get("username")) or None
+    return in_markup
 
 
 # ---------------------------------------------------------------- schemius ?nojs=1 (§1d, C1)

@@ -18,6 +18,8 @@ from typing import Any
 
 _ASSIGNMENT = re.compile(r"(?<![\w.])Site\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=\s*(?=[\[{\"\d-])")
 _P_BLOCK = re.compile(r"\bvar\s+p\s*=\s*(?=\{)")
+# Older S2 pages set the comments' facts in a variable of their own, not in Site.page.
+_CMTINFO_VAR = re.compile(r"\bvar\s+LJ_cmtinfo\s*=\s*(?=\{)")
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 _WANTED_ROOTS = frozenset(
     {"journal", "entry", "page", "current_journal", "remote", "currentJournal", "currentEntry"}
@@ -70,6 +72,11 @@ def extract(scripts: Iterable[str]) -> SiteData:
     values: dict[str, Any] = {}
     p: dict[str, Any] = {}
     for script in scripts:
+        if "LJ_cmtinfo" in script:
+            for match in _CMTINFO_VAR.finditer(script):
+                decoded = _decode_at(script, match.end())
+                if isinstance(decoded, dict):
+                    values.setdefault("page.LJ_cmtinfo", decoded)
         if "Site" not in script:
             continue
         for match in _ASSIGNMENT.finditer(script):

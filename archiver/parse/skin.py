@@ -81,3 +81,22 @@ def _is_adult_notice(url: str, sel: Selector) -> bool:
     if title.casefold().startswith(_ADULT_TITLE):
         return True
     return bool(sel.xpath("//form[.//input[@name='adult_check']]"))
+
+
+# The classes that tell the skins apart, named in a ParseError for a page of no known skin.
+_SKIN_MARKERS = ("b-singlepost", "hentry", "entry-wrap", "entryunit", "aentry", "errorpage")
+
+
+def skin_markers(sel: Selector, site: SiteData) -> str:
+    """What the page shows of the markers `detect_skin` looks for, in one line."""
+    body = get_str(sel, "//body/@class") or ""
+    html = get_str(sel, "/html/@class") or ""
+    found = [name for name in _SKIN_MARKERS if sel.xpath(f"//*[{has_class(name)}]")]
+    scheme = site.page_value("scheme")
+    objects = sorted({key.split(".", 1)[0] for key in site.values})
+    return (
+        f"body class {' '.join(body.split())[:80] or 'none'!r}, "
+        f"html class {' '.join(html.split())[:80] or 'none'!r}, "
+        f"skin classes {', '.join(found) or 'none'}, "
+        f"Site.page.scheme {scheme or 'none'!r}, Site objects {', '.join(objects) or 'none'}"
+    )
