@@ -353,3 +353,30 @@ def test_s2_posters_come_from_lj_cmtinfo_whatever_the_theme_prints(where: str) -
         (22, 21, 2, None),
         (23, 21, 2, "ext_1234"),
     ]
+
+
+def test_the_horizon_scheme_is_read_like_lynx() -> None:
+    """The other pre-2013 light scheme: `body.s-horizon`, the date in a span, labels in Russian."""
+    page = """<html><head><title>Test</title></head><body class="s-horizon logged-out">
+<div class="b-singlepost"><table class="b-singlepost-author"><tr>
+<td class="b-singlepost-author-userinfo"><span class='ljuser' lj:user='zloy_odessit'>
+<a href='https://zloy-odessit.livejournal.com/'><b>zloy_odessit</b></a></span> wrote,<br/>
+<span class="b-singlepost-author-date">2009-03-01 10:05:00</span></td></tr></table>
+<ul class="b-singlepost-meta">
+<li class="b-singlepost-meta-item"><strong class="b-singlepost-meta-title"><b>Настроение:</b>
+</strong> бодрое</li>
+<li class="b-singlepost-meta-item"><strong class="b-singlepost-meta-title"><b>Музыка:</b>
+</strong> Шопен</li></ul>
+<h1 class="b-singlepost-title">Старое</h1>
+<div class="b-singlepost-body">Текст</div>
+<div class="b-singlepost-tags ljtags">Tags: <a href="/tag/old">old</a></div></div>
+</body></html>"""
+    (post,) = [i for i in parse(f"{ZLOY_ROOT}7.html?format=light", page) if isinstance(i, PostItem)]
+    assert (post.skin, post.poster, post.title, post.body_html) == (
+        "horizon",
+        "zloy_odessit",
+        "Старое",
+        "Текст",
+    )
+    assert (post.published_text, post.published) == ("2009-03-01 10:05:00", "2009-03-01T10:05:00")
+    assert (post.mood, post.music, post.location, post.tags) == ("бодрое", "Шопен", None, ("old",))
