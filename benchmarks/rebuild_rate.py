@@ -36,7 +36,13 @@ FAST = [
 def crawl(output: Path, posts: int) -> None:
     with running_server(site=build_site(0, posts)) as server:
         command = [sys.executable, "-m", "archiver.cli", "crawl", JOURNAL, "--output", str(output)]
-        subprocess.run([*command, "--proxy", server.proxy_url, *FAST], check=True, timeout=3600)
+        subprocess.run(
+            [*command, "--proxy", server.proxy_url, *FAST],
+            check=True,
+            timeout=3600,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def timed_rebuild(output: Path, target: Path) -> tuple[float, float, int]:
