@@ -25,6 +25,8 @@ from archiver.sample.content import (
     comment_count,
     comments_of,
 )
+from archiver.sample.render.comment_view import comment_view
+from archiver.sample.render.markup import local_iso
 
 SEED_TITLE = "Afghan Trap 2.0"
 PROMO_EXCERPT = (
@@ -240,10 +242,11 @@ def test_promoted_post_counts_its_visible_comments(site: Site) -> None:
 
 POST_JOURNALS = ["zloy_odessit", "kelijah", "tea_club", "moskvich", "bulk_journal"]
 CURRENTS = {
-    "schemius": "ul.b-singlepost-currents > li.b-singlepost-currents-item-{key} "
-    "> span.b-singlepost-currents-value::text",
+    # The real 2014 schemius page (rebecca2525-3562-2014-schemius-light).
+    "schemius": "ul.b-singlepost-meta > li.b-singlepost-meta-item.b-singlepost-meta-item-{key} "
+    "> span.b-singlepost-meta-data",
     "aentry": "ul.aentry-post__currents > li.aentry-post__current--{key} "
-    "> span.aentry-post__current-value::text",
+    "> span.aentry-post__current-value",
 }
 
 
@@ -293,7 +296,8 @@ def test_every_post_page_carries_its_post(site: Site, name: str) -> None:
             for key in ("mood", "music", "location"):
                 value = getattr(post, key)
                 if skin in CURRENTS:
-                    shown = sel.css(CURRENTS[skin].format(key=key)).get()
+                    found = sel.css(CURRENTS[skin].format(key=key))
+                    shown = " ".join(found.xpath("string()").get("").split()) or None
                 else:
                     shown = sel.css(f"div.metadata > div.metadata-{key}").xpath("string()").get()
                     if value is not None:
@@ -511,28 +515,44 @@ def test_hostile_body_is_served_verbatim(site: Site) -> None:
 
 
 def _comment_states_agree(site: Site, journal: Journal, post: Post, page: int) -> None:
-    expected = [c for thread in threads(post)[(page - 1) * 10 : page * 10] for c in thread]
+    folded = {c.talkid for m in comment_view(post, page).more for c in m.folded}
+    expected = [
+        c
+        for thread in threads(post)[(page - 1) * 10 : page * 10]
+        for c in thread
+        if c.talkid not in folded
+    ]
     ids = [c.talkid for c in expected]
 
     html = render.post_page(site, journal, post, skin="schemius", comment_page=page)
     data = site_json(html)["Site.page"]
     assert data["replycount"] == comment_count(post)
     assert data["comments_page"] == page
-    assert [item["thread"] for item in data["comments"]] == ids
-    for item, c in zip(data["comments"], expected, strict=True):
-        assert (item["parent"], item["level"]) == (c.parent, c.depth)
-        assert item["leafclass"] == ("" if c.state == "active" else c.state)
+    records = [item for item in data["comments"] if "more" not in item]
+    assert [item["thread"] for item in records] == ids
+    for item, c in zip(records, expected, strict=True):
+        # The keys and values of the real records (evo_lutio-1180335, -1179162-page1).
+        assert item["dtalkid"] == item["thread"]
+        assert (item["parent"], item["level"]) == (c.parent or 0, c.depth)
+        assert item["margin"] == 30 * (c.depth - 1)
         assert item["thread_url"] == f"{post.url}?thread={c.talkid}#t{c.talkid}"
+        assert item["poster"] == post.poster
+        assert item["deleted"] == (1 if c.state == "deleted" else 0)
         if c.state in PLACEHOLDERS:
-            assert "uname" not in item and "article" not in item
-            assert item["deleted"] == (1 if c.state == "deleted" else 0)
+            assert (item["leafclass"], item["shown"], item["loaded"]) == (c.state, 0, 0)
+            assert (item["uname"], item["username"], item["article"]) == ("", None, None)
+            assert item["actions"] is None and item["ctime"] is None
         elif c.depth > 3:
-            assert item["collapsed"] == 1 and "article" not in item
+            assert (item["collapsed"], item["loaded"], item["article"]) == (1, 0, None)
+            assert item["leafclass"] == ("collapsed" if c.state == "active" else c.state)
             assert item["uname"] == (c.poster or "")
+            assert [a["name"] for a in item["actions"]] == ["permalink", "collapse", "expand"]
         else:
-            assert item["collapsed"] == 0
+            assert (item["collapsed"], item["loaded"], item["shown"]) == (0, 1, 1)
+            assert item["leafclass"] == (None if c.state == "active" else c.state)
             assert item["article"] == c.body_html
             assert item["uname"] == (c.poster or "")
+            assert item["ctime_ts"] == int(c.posted.timestamp())
 
     nojs_html = render.post_page(site, journal, post, skin="schemius", comment_page=page, nojs=True)
     nojs = Selector(nojs_html)
@@ -714,7 +734,46 @@ def test_thread_view_shows_the_whole_subtree(site: Site) -> None:
     )
 
 
+def test_replies_beyond_two_under_a_collapsed_comment_fold_into_a_more_record(site: Site) -> None:
+    """As the real evo_lutio-1179162 page folds six replies after two collapsed ones."""
+    journal = site.journals["tea_club"]
+    post = journal.by_ditemid[1806]
+    comments = {c.talkid: c for c in comments_of(post)}
+    parent = comments[1806006]
+    replies = [c for c in comments_of(post) if c.parent == parent.talkid]
+    assert parent.depth > 3 and len(replies) == 3  # collapsed, with three replies
+    folded = [replies[2], *(c for c in comments_of(post) if c.parent == replies[2].talkid)]
+
+    html = render.post_page(site, journal, post, skin="schemius")
+    records = site_json(html)["Site.page"]["comments"]
+    (more,) = [r for r in records if "more" in r]
+    assert (more["parent"], more["level"], more["more"]) == (parent.talkid, 5, len(folded))
+    assert more["data"] == str(replies[2].talkid)
+    assert more["actions"] == [
+        {
+            "allowed": 1,
+            "href": f"{post.url}?thread={parent.talkid}#t{parent.talkid}",
+            "name": "expand",
+            "title": "More",
+        }
+    ]
+    listed = [r["thread"] for r in records if "more" not in r]
+    assert not {c.talkid for c in folded} & set(listed)
+    assert records[records.index(more) - 1]["thread"] == replies[1].talkid  # after the 2nd reply
+    # No skin lists them on the post page; the parent's own ?thread= page shows them all.
+    for skin in render.SKINS:
+        page = render.post_page(site, journal, post, skin=skin)
+        thread = render.post_page(site, journal, post, skin=skin, thread=parent.talkid)
+        for c in folded:
+            assert f"t{c.talkid}" not in page
+            assert f"t{c.talkid}" in thread
+
+
 # ---------------------------------------------------------------- listing pages
+
+
+ENTRY = "div.entry-wrap.entry-wrap--post > dl.entry.hentry"
+SUBJECT_LINK = f"{ENTRY} > dt.entry-title > a.subj-link[rel=bookmark]"
 
 
 def test_index_pages_list_every_public_post_ten_at_a_time(site: Site) -> None:
@@ -723,7 +782,7 @@ def test_index_pages_list_every_public_post_ten_at_a_time(site: Site) -> None:
         listed: list[str] = []
         for skip in range(0, render.MAX_SKIP + 1, render.INDEX_PAGE_SIZE):
             sel = Selector(render.index_page(site, journal, skip))
-            urls_on_page = sel.css("div.entryunit h3.entryunit__title > a.subj-link::attr(href)")
+            urls_on_page = sel.css(f"{SUBJECT_LINK}::attr(href)")
             assert len(urls_on_page) <= render.INDEX_PAGE_SIZE
             listed += urls_on_page.getall()
         assert listed == [p.url for p in journal.public_posts][: render.MAX_SKIP + 10]
@@ -732,24 +791,34 @@ def test_index_pages_list_every_public_post_ten_at_a_time(site: Site) -> None:
 
     journal = site.journals["bulk_journal"]
     first = Selector(render.index_page(site, journal, 0))
-    unit = first.css("div.entryunit")[0]
+    # The real front page's entry (evo_lutio-index).
+    entry = first.css(ENTRY)[0]
     newest = journal.public_posts[0]
-    assert unit.attrib["id"] == f"post-bulk_journal-{newest.ditemid}"
-    assert unit.css("time.entryunit__date::text").get() == f"{newest.published:%Y-%m-%d %H:%M:%S}"
-    assert unit.css("div.ljtags a[rel=tag]::text").getall() == list(newest.tags)
+    assert entry.attrib["id"] == f"post-bulk_journal-{newest.ditemid}"
+    date = entry.css("dd.entry-text > dl.vcard.author > dd.entry-date > abbr.updated")
+    assert date.attrib["title"] == local_iso(journal, newest.published)
+    assert entry.css("dl.vcard.author > dd.username span.ljuser::attr(data-ljuser)").get() == (
+        newest.poster
+    )
+    content = entry.css("dd.entry-text > div.entry-content")
+    assert content.css("div.ljtags a[rel=tag]::text").getall() == list(newest.tags)
     count = comment_count(newest)
-    comments_link = unit.css("a.entryunit__comments")
+    comments_link = entry.css("dd.entrymenu li.comments.entrymenu__item > a.btn-comments")
     assert comments_link.attrib["href"] == f"{newest.url}#comments"
-    assert comments_link.css("::text").get() == (
+    assert text(comments_link) == (
         "Leave a comment" if count == 0 else f"{count} comment{'' if count == 1 else 's'}"
     )
-    assert first.css("a.pagination__prev::attr(href)").get() == (
+    assert first.css("div.content.hfeed > div.content-inner > ul.page-nav")
+    assert first.css("ul.page-nav > li.prev > a.item::attr(href)").get() == (
         "https://bulk-journal.livejournal.com/?skip=10"
     )
-    assert first.css("a.pagination__prev::text").get() == "Previous 10"
-    assert not first.css("a.pagination__next")
+    assert first.css("link[rel=next]::attr(href)").get() == (
+        "https://bulk-journal.livejournal.com/?skip=10"
+    )
+    assert first.css("ul.page-nav > li.prev > a.item::text").get() == "Previous 10"
+    assert not first.css("ul.page-nav > li.next")
     second = Selector(render.index_page(site, journal, 10))
-    assert second.css("a.pagination__next::attr(href)").get() == (
+    assert second.css("ul.page-nav > li.next > a.item::attr(href)").get() == (
         "https://bulk-journal.livejournal.com/"
     )
 
@@ -759,13 +828,13 @@ def test_index_stops_offering_older_pages_at_the_skip_limit() -> None:
     journal = big.journals["bulk_journal"]
     assert len(journal.public_posts) > 120
     at_limit = Selector(render.index_page(big, journal, render.MAX_SKIP))
-    assert len(at_limit.css("div.entryunit")) == 10
-    assert not at_limit.css("a.pagination__prev")
-    assert at_limit.css("a.pagination__next::attr(href)").get() == (
+    assert len(at_limit.css(ENTRY)) == 10
+    assert not at_limit.css("ul.page-nav > li.prev")
+    assert at_limit.css("ul.page-nav > li.next > a::attr(href)").get() == (
         "https://bulk-journal.livejournal.com/?skip=90"
     )
     before = Selector(render.index_page(big, journal, 90))
-    assert before.css("a.pagination__prev::attr(href)").get().endswith("?skip=100")
+    assert before.css("ul.page-nav > li.prev > a::attr(href)").get().endswith("?skip=100")
 
 
 def test_listing_pages_link_the_years_with_posts(site: Site) -> None:
@@ -792,7 +861,7 @@ def test_tag_pages_list_the_tags_public_posts(site: Site) -> None:
         while skip <= render.MAX_SKIP:
             sel = Selector(render.tag_page(site, journal, tag, skip))
             listed += sel.css("a.subj-link::attr(href)").getall()
-            older = sel.css("a.pagination__prev::attr(href)").get()
+            older = sel.css("ul.page-nav > li.prev > a::attr(href)").get()
             if older is None:
                 break
             assert older == f"https://bulk-journal.livejournal.com/tag/{tag}?skip={skip + 10}"
@@ -846,7 +915,7 @@ def test_empty_calendar_pages_render(site: Site) -> None:
     journal = site.journals["zloy_odessit"]
     assert not Selector(render.year_page(site, journal, 1999)).css("table.calendar-month")
     assert not Selector(render.month_page(site, journal, 1999, 2)).css("dl.month-days > dd")
-    assert not Selector(render.day_page(site, journal, 1999, 2, 3)).css("div.entryunit")
+    assert not Selector(render.day_page(site, journal, 1999, 2, 3)).css("dl.entry")
 
 
 # ---------------------------------------------------------------- feeds
@@ -947,11 +1016,16 @@ def test_adult_notice_sets_the_cookie_and_returns(site: Site) -> None:
     back = 'https://adult-notes.livejournal.com/?skip=10&x="y"'
     sel = Selector(render.adult_notice_page(back))
     assert sel.css("title::text").get() == "Adult Content Notice"
-    form = sel.css("form.b-adultcontent-form")[0]
-    assert form.css('input[name="ret"]::attr(value)').get() == back
+    # The real notice (rarelitslash-271960-adult-notice): a POST form with `ret` and the button.
+    form = sel.css('center > form[method="POST"]')[0]
+    assert form.attrib["action"] == "https://www.livejournal.com/misc/adult_explicit.bml"
+    assert form.css('input[type="hidden"][name="ret"]::attr(value)').get() == back
+    assert form.css('input[type="submit"][name="adult_check"]::attr(value)').get() == (
+        "Yes, I am at least 18 years old."
+    )
     assert "adult_explicit=1" in form.attrib["onsubmit"]
     assert "domain=.livejournal.com" in form.attrib["onsubmit"]
-    assert form.css("button::text").get("").strip() == "Yes, I am at least 18 years old."
+    assert sel.css("table td h1::text").getall() == ["18", "Adult Content Notice"]
     hostile = Selector(render.adult_notice_page("javascript:alert(1)"))
     assert hostile.css('input[name="ret"]::attr(value)').get() == "https://www.livejournal.com/"
 

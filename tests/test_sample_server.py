@@ -21,6 +21,8 @@ from archiver.sample.server import RunningServer, running_server
 # The real pages, as copied into the checkout (tests read nothing outside it).
 REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 ZLOY = "https://zloy-odessit.livejournal.com/"
+# The post link of each entry on a listing page, as the real S2 "Minimalism" prints it.
+ENTRY_LINKS = "dl.entry dt.entry-title a.subj-link::attr(href)"
 
 
 def site_json(html: str, name: str) -> dict[str, object]:
@@ -95,7 +97,7 @@ def test_adult_journal_needs_the_cookie(sample_server: RunningServer) -> None:
     assert "Adult Content Notice" in interstitial.text
     passed = fetch(sample_server.port, url, {"Cookie": "adult_explicit=1"})
     assert passed.status == 200
-    assert "entryunit" in passed.text
+    assert "entry-wrap--post" in passed.text
 
 
 def test_locked_and_missing_posts(sample_server: RunningServer) -> None:
@@ -113,8 +115,8 @@ def test_locked_and_missing_posts(sample_server: RunningServer) -> None:
 def test_index_skip_is_clamped_at_the_scroll_back_limit(sample_server: RunningServer) -> None:
     deep = fetch(sample_server.port, urls.index_url("bulk_journal", 5000))
     limit = fetch(sample_server.port, urls.index_url("bulk_journal", 100))
-    posts = Selector(deep.text).css("div.entryunit h3 a::attr(href)").getall()
-    assert posts == Selector(limit.text).css("div.entryunit h3 a::attr(href)").getall()
+    posts = Selector(deep.text).css(ENTRY_LINKS).getall()
+    assert posts == Selector(limit.text).css(ENTRY_LINKS).getall()
     newest = sample_server.server.site.journals["bulk_journal"].public_posts
     assert posts == [p.url for p in newest[100:110]]
 
@@ -216,7 +218,7 @@ def _walk_calendar(server: RunningServer, journal: str) -> set[str]:
         year = Selector(fetch(server.port, year_url).text)
         for day_url in year.css("td.has-entries a::attr(href)").getall():
             day = Selector(fetch(server.port, day_url).text)
-            found.update(day.css("div.entryunit h3 a::attr(href)").getall())
+            found.update(day.css(ENTRY_LINKS).getall())
     return found
 
 

@@ -8,6 +8,11 @@ from archiver.sample.content import Comment, Post, comment_count, comments_of
 
 THREADS_PER_PAGE = 10
 COLLAPSE_BELOW = 3  # on a post page, comments deeper than this show no body (ANATOMY §1d)
+# A collapsed comment on a post page lists its first two replies; the rest, with everything under
+# them, fold into one "more" record, as the real evo_lutio-1179162 page folds six replies after
+# two collapsed ones. Only replies to a collapsed (listed, not placeholder) comment fold, so the
+# comment's own `?thread=` page, already linked, shows them.
+MORE_AFTER = 2
 PLACEHOLDER_STATES = frozenset({"screened", "deleted", "spammed", "suspended"})
 PLACEHOLDER_TEXT = {
     "screened": "Screened comment",
@@ -31,12 +36,27 @@ class Shown:
 
 
 @dataclass(frozen=True)
+class More:
+    """Replies a page does not list: LiveJournal's `{"more": N, "parent": …}` record."""
+
+    parent: Comment
+    replies: tuple[Comment, ...]  # the folded direct replies of `parent`
+    folded: tuple[Comment, ...]  # every comment not listed: the replies and their subtrees
+    position: int  # how many listed comments come before the record
+
+    @property
+    def depth(self) -> int:
+        return self.parent.depth + 1
+
+
+@dataclass(frozen=True)
 class CommentView:
     shown: tuple[Shown, ...]
     page: int  # 1-based; 1 in a thread view
     pages: int
     thread: int | None  # the subtree's root when the page shows one thread
     reply_count: int
+    more: tuple[More, ...] = ()
 
     @property
     def paginated(self) -> bool:
@@ -62,11 +82,38 @@ def comment_view(post: Post, page: int = 1, thread: int | None = None) -> Commen
     for c in chosen:
         if c.parent is not None:
             replies.setdefault(c.parent, []).append(c.talkid)
-    shown = tuple(
-        Shown(c, collapse and c.depth > COLLAPSE_BELOW, tuple(replies.get(c.talkid, ())))
-        for c in chosen
+    shown: list[Shown] = []
+    by_id: dict[int, Shown] = {}
+    listed_replies: dict[int, int] = {}  # talkid -> how many of its replies are listed
+    folds: dict[int, tuple[list[Comment], list[Comment], int]] = {}  # parent -> its fold
+    fold_of: dict[int, int] = {}  # folded talkid -> the parent whose fold holds it
+    for c in chosen:
+        parent = by_id.get(c.parent) if c.parent is not None else None
+        if c.parent is not None and c.parent in fold_of:  # under a folded reply
+            fold_of[c.talkid] = fold_of[c.parent]
+            folds[fold_of[c.parent]][1].append(c)
+            continue
+        if (
+            parent is not None
+            and parent.collapsed
+            and not parent.hidden
+            and listed_replies.get(parent.comment.talkid, 0) >= MORE_AFTER
+        ):
+            direct, every, _at = folds.setdefault(parent.comment.talkid, ([], [], len(shown)))
+            direct.append(c)
+            every.append(c)
+            fold_of[c.talkid] = parent.comment.talkid
+            continue
+        if c.parent is not None:
+            listed_replies[c.parent] = listed_replies.get(c.parent, 0) + 1
+        item = Shown(c, collapse and c.depth > COLLAPSE_BELOW, tuple(replies.get(c.talkid, ())))
+        shown.append(item)
+        by_id[c.talkid] = item
+    more = tuple(
+        More(by_id[parent].comment, tuple(direct), tuple(every), position)
+        for parent, (direct, every, position) in folds.items()
     )
-    return CommentView(shown, page, pages, shown_thread, comment_count(post))
+    return CommentView(tuple(shown), page, pages, shown_thread, comment_count(post), more)
 
 
 def _subtree(comments: tuple[Comment, ...], talkid: int) -> tuple[Comment, ...] | None:

@@ -12,13 +12,16 @@ from archiver.sample.render.comment_view import (
     FROZEN_TEXT,
     PLACEHOLDER_TEXT,
     CommentView,
+    More,
     Shown,
 )
 from archiver.sample.render.lang import GENITIVE, label
 from archiver.sample.render.markup import (
     ANONYMOUS_USERPIC_URL,
+    STAT,
     USERHEAD_URL,
     USERPIC_URL,
+    WWW,
     esc,
     ljuser,
     post_utc,
@@ -46,46 +49,240 @@ def _userpic(comment: Comment) -> str:
 
 
 # ---------------------------------------------------------------- schemius: Site.page.comments
+#
+# Every record carries the keys of the real records (evo_lutio-1180335, -1179162-page1), in their
+# order, null where LiveJournal gives null: `thread` = `dtalkid` (the public id of ?thread=),
+# `talkid` the internal id (real: dtalkid >> 8; the sample's ids are not made as
+# jtalkid * 256 + anum, so it repeats dtalkid), `parent` 0 at the top, `above` / `below` the
+# neighbours in the thread, `poster` the entry's author, `margin` 30px a level. Loaded comments
+# have `article`, `userpic` and `actions` reply / expandchilds / permalink / collapse / expand;
+# collapsed ones `loaded` 0, `collapsed` 1, `leafclass` "collapsed", no `article`; placeholders
+# (deleted, screened…) `shown` 0, `collapsed` 1, empty `uname`, null `username` and `actions`.
+# Two differences from the real records, because the parser's tests expect them (see MARKUP.md):
+# a collapsed comment keeps its `ctime` text, and a placeholder has no `ctime_ts`.
 
 
-def schemius_comments_json(post: Post, view: CommentView) -> list[JSON]:
+def schemius_comments_json(
+    journal: Journal, post: Post, view: CommentView, now: datetime
+) -> list[JSON]:
     """`Site.page.comments`: what the schemius page's script renders the leaves from."""
-    return [_schemius_item(post, shown) for shown in view.shown]
+    neighbours = _neighbours(view)
+    folded_under = {m.parent.talkid for m in view.more}
+    with_collapsed = _with_collapsed_descendant(view, folded_under)
+    records: list[JSON] = []
+    more_at: dict[int, list[More]] = {}
+    for m in view.more:
+        more_at.setdefault(m.position, []).append(m)
+    for i, shown in enumerate(view.shown):
+        records += [_more_record(post, m) for m in more_at.get(i, ())]
+        above, below = neighbours[shown.comment.talkid]
+        records.append(
+            _schemius_item(
+                journal,
+                post,
+                shown,
+                now,
+                above=above,
+                below=below,
+                expandable=shown.comment.talkid in with_collapsed,
+            )
+        )
+    records += [_more_record(post, m) for m in more_at.get(len(view.shown), ())]
+    return records
 
 
-def _schemius_item(post: Post, shown: Shown) -> JSON:
-    c = shown.comment
-    item: JSON = {
-        "thread": c.talkid,
-        "parent": c.parent,
-        "level": c.depth,
-        "thread_url": thread_url(post, c.talkid),
-        "shown": 1,
-        "collapsed": 1 if shown.collapsed else 0,
-        "loaded": 0 if shown.collapsed or shown.hidden else 1,
-        "deleted": 1 if c.state == "deleted" else 0,
-        "leafclass": "" if c.state == "active" else c.state,
+def _neighbours(view: CommentView) -> dict[int, tuple[int | None, int | None]]:
+    """`above`: the previous reply to the same parent, else the parent; `below`: the next reply
+    (folded ones included). Top-level comments have neither (as on the real pages)."""
+    folded = [c for m in view.more for c in m.replies]
+    siblings: dict[int, list[Comment]] = {}
+    for c in sorted([s.comment for s in view.shown] + folded, key=_order(view)):
+        if c.parent is not None:
+            siblings.setdefault(c.parent, []).append(c)
+    found: dict[int, tuple[int | None, int | None]] = {}
+    for parent, replies in siblings.items():
+        for i, c in enumerate(replies):
+            above = replies[i - 1].talkid if i else parent
+            below = replies[i + 1].talkid if i + 1 < len(replies) else None
+            found[c.talkid] = (above, below)
+    return {s.comment.talkid: found.get(s.comment.talkid, (None, None)) for s in view.shown}
+
+
+def _order(view: CommentView) -> Callable[[Comment], int]:
+    """The comments' page order: listed ones where they stand, folded ones at their record."""
+    place: dict[int, int] = {s.comment.talkid: 2 * i for i, s in enumerate(view.shown)}
+    for m in view.more:
+        for c in m.replies:
+            place[c.talkid] = 2 * m.position - 1
+    return lambda c: place[c.talkid]
+
+
+def _with_collapsed_descendant(view: CommentView, folded_under: set[int]) -> set[int]:
+    """Loaded comments with something collapsed or folded below them: they get "expandchilds"."""
+    parents = {s.comment.talkid: s.comment.parent for s in view.shown}
+    found: set[int] = set()
+    for s in view.shown:
+        if (s.collapsed and not s.hidden) or s.comment.talkid in folded_under:
+            up = s.comment.parent
+            while up is not None and up in parents:
+                found.add(up)
+                up = parents[up]
+    return found
+
+
+def _ljuser_json(username: str) -> JSON:
+    """One `username` / `ljusers` entry: the keys of the real records."""
+    root = urls.journal_root(username)
+    return {
+        "journal_url": root,
+        "striked": None,
+        "journaltype": "P",
+        "userhead_url": USERHEAD_URL,
+        "color": None,
+        "noctxpopup": 0,
+        "side_alias": 0,
+        "journal": username,
+        "inline_css": 0,
+        "attrs": None,
+        "is_identity": 0,
+        "bold": 1,
+        "show_userhead": 1,
+        "username": username,
+        "user_alias": "",
+        "profile_url": f"{root}profile",
+        "alias": 0,
     }
+
+
+def _action(name: str, title: str, href: str, *, footer: bool = False) -> JSON:
+    action: JSON = {"allowed": 1, "href": href, "name": name, "title": title}
+    if footer:
+        action["footer"] = 1
+    return action
+
+
+def _actions(journal: Journal, post: Post, shown: Shown, *, expandable: bool) -> list[JSON] | None:
+    c = shown.comment
     if shown.hidden:
-        return item
-    root = urls.journal_root(c.poster) if c.poster else ""
-    item.update(
-        uname=c.poster or "",
-        dname=c.poster or "",
-        username=(
-            [{"journal_url": root, "profile_url": f"{root}profile", "userhead_url": USERHEAD_URL}]
-            if c.poster
-            else []
-        ),
-        commenter_journal_base=root.rstrip("/"),
-        userpic=_userpic(c),
-        subject=c.subject,
-        ctime=site_ctime(c.posted),
-        ctime_ts=unix(c.posted),
-    )
-    if not shown.collapsed:
-        item["article"] = c.body_html
-    return item
+        return None
+    link = thread_url(post, c.talkid)
+    actions = []
+    loaded = not shown.collapsed
+    if loaded and not journal.policy.comments_disabled and c.state != "frozen":
+        actions.append(_action("reply", "Reply", _reply_url(post, c.talkid), footer=True))
+    if loaded and expandable:
+        actions.append(_action("expandchilds", "Expand", link, footer=True))
+    actions += [
+        _action("permalink", "link", link),
+        _action("collapse", "Collapse", link),
+        _action("expand", "Expand", link),
+    ]
+    return actions
+
+
+def relative_time(now: datetime, when: datetime) -> str:
+    """`stime`: "2 weeks ago" (19 days before the real page's server time), "3 weeks ago"…"""
+    seconds = max(int((now - when).total_seconds()), 0)
+    days = seconds // 86_400
+    for unit, amount in (
+        ("year", days // 365),
+        ("month", days // 30),
+        ("week", days // 7),
+        ("day", days),
+        ("hour", seconds // 3600),
+        ("minute", seconds // 60),
+    ):
+        if amount:
+            return f"{amount} {unit}{'' if amount == 1 else 's'} ago"
+    return "just now"
+
+
+def _schemius_item(
+    journal: Journal,
+    post: Post,
+    shown: Shown,
+    now: datetime,
+    *,
+    above: int | None,
+    below: int | None,
+    expandable: bool,
+) -> JSON:
+    c = shown.comment
+    hidden = shown.hidden
+    loaded = not (hidden or shown.collapsed)
+    poster = None if hidden else c.poster
+    root = urls.journal_root(poster) if poster else ""
+    if hidden:
+        leafclass: str | None = c.state
+    elif c.state != "active":
+        leafclass = c.state
+    else:
+        leafclass = "collapsed" if shown.collapsed else None
+    return {
+        "userpic": _userpic(c) if loaded else None,
+        "uname": poster or "",
+        "loaded": 1 if loaded else 0,
+        "statprefix": STAT,
+        "deepLevel": 0,
+        "talkid": c.talkid,
+        "controls": None,
+        "siteroot": WWW,
+        "ipaddr": None,
+        "parent": c.parent or 0,
+        "subject": None if hidden else c.subject,
+        "is_promo": 0,
+        "username": [_ljuser_json(poster)] if poster else None,
+        "thread": c.talkid,
+        "level": c.depth,
+        "dname": poster or "",
+        "shown": 0 if hidden else 1,
+        "collapsed": 0 if loaded else 1,
+        "actions": _actions(journal, post, shown, expandable=expandable),
+        "p_tracked": 0,
+        "commenter_journal_base": root,
+        "lj_statprefix": STAT,
+        "dtalkid": c.talkid,
+        "etime_ts": None,
+        "thread_url": thread_url(post, c.talkid),
+        "above": above,
+        "upictitle": f"{poster}: default userpic" if loaded and poster else None,
+        "article": c.body_html if loaded else None,
+        "noid": None,
+        "poster": post.poster,
+        "stime": relative_time(now, c.posted),
+        "below": below,
+        "ctime": None if hidden else site_ctime(c.posted),
+        "deleted_poster": None,
+        "massactions": 0,
+        "deleted": 1 if c.state == "deleted" else 0,
+        "etime": None,
+        "ctime_ts": None if hidden else unix(c.posted),
+        "subclass": None,
+        "suspended": None,
+        "margin": 30 * (c.depth - 1),
+        "leafclass": leafclass,
+        "is_best": 0,
+        "tracked": 0,
+    }
+
+
+def _more_record(post: Post, more: More) -> JSON:
+    """`{"more": N, "parent": …}`: N replies this page does not list; they are on the parent's
+    `?thread=` page (the record's "expand" action)."""
+    users = list(dict.fromkeys(c.poster for c in more.folded if c.poster and c.state == "active"))
+    return {
+        "actions": [_action("expand", "More", thread_url(post, more.parent.talkid))],
+        "parent": more.parent.talkid,
+        "moreclass": "width",
+        "data": ":".join(str(c.talkid) for c in more.replies),
+        "is_remote_sup": 0,
+        "moreusers": 1 if users else 0,
+        "level": more.depth,
+        "margin": 30 * (more.depth - 1),
+        "more": len(more.folded),
+        "ljusers": [_ljuser_json(u) for u in users],
+        "touched": max(unix(c.posted) for c in more.folded),
+    }
 
 
 # ---------------------------------------------------------------- schemius: ?nojs=1 leaves (C1)

@@ -122,37 +122,56 @@ def _safe_return(url: str) -> str:
 
 
 def adult_notice_page(return_url: str) -> str:
-    """`www.livejournal.com/misc/adult_explicit.bml?ret=…` (SRC adult_content.bml).
+    """`www.livejournal.com/misc/adult_explicit.bml?ret=…`, in the markup of the real notice
+    (rarelitslash-271960-adult-notice): the "18" / "Adult Content Notice" table, then
+    `center > form[method=POST][action=…/misc/adult_explicit.bml]` with a hidden `ret` and the
+    submit button `input[name=adult_check]` "Yes, I am at least 18 years old.".
 
-    The button sets the cookie `adult_explicit=1` for every journal host and goes back to `ret`;
-    without scripts the form posts `ret` and `adult_check=1` to the same URL.
+    The sample server does not read request bodies, so the form also sets the cookie
+    `adult_explicit=1` for every journal host by script (`onsubmit`) and goes back to `ret`.
     """
     ret = esc(_safe_return(return_url))
     cookie = f"adult_explicit=1; path=/; domain=.{urls.LJ_DOMAIN}"
-    return f"""<!DOCTYPE html>
-<html class="html-schemius" lang="en-us">
+    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">
 <head>
-<meta charset="utf-8"/>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>
 <title>Adult Content Notice</title>
 </head>
-<body class="s-schemius logged-out b-adult-notice">
-<div class="s-layout">
-<div class="s-body">
-<section class="b-msgsystem-warningbox b-adultcontent">
-<h1 class="b-adultcontent-title">Adult Content Notice</h1>
-<p class="b-adultcontent-text">The content you are about to view may contain material that
-is only suitable for adults. You must be at least {ADULT_AGE} years old to view it.</p>
-<form action="{WWW}/misc/adult_explicit.bml" class="b-adultcontent-form" method="post"
+<body class="logged-out ">
+<div id="big-content-wrapper">
+<div id="content">
+<div id="content-inner">
+<h1 class="logged-out"></h1>
+<div id="content-wrapper" class="">
+<!-- Content -->
+<table cellpadding="8" cellspacing="0" border="1"
+ style="background-color: #FFFFD4; border: 1px solid black;">
+<tr>
+<td align="center"><h1>{ADULT_AGE}</h1></td>
+<td align="center"><h1>Adult Content Notice</h1></td>
+</tr>
+<tr>
+<td colspan="2">
+The content that you are about to view <strong>may contain material only suitable for
+adults</strong>. To continue, you must confirm that you are at least {ADULT_AGE} years of age.
+</td>
+</tr>
+</table>
+<br />
+<center>
+<form method="POST" action="{WWW}/misc/adult_explicit.bml"
  onsubmit="document.cookie='{cookie}'; window.location.href=this.ret.value; return false;">
-<input name="ret" type="hidden" value="{ret}"/>
-<input name="adult_check" type="hidden" value="1"/>
-<button class="b-flatbutton b-adultcontent-confirm" name="adult_agree" type="submit" value="1">
-Yes, I am at least {ADULT_AGE} years old.</button>
-<a class="b-adultcontent-decline" href="{WWW}/">No, return to the homepage</a>
-</form>
-</section>
+<input type="hidden" name="ret" value="{ret}" />
+<input type="submit" name="adult_check" value="Yes, I am at least {ADULT_AGE} years old." />
+<a href="{WWW}/site/search.bml">No, return me to Explore LJ.</a></form></center>
+<div class="clear"></div>
 </div>
 </div>
+</div>
+<div class="push"></div>
+</div>
+<!-- End #content -->
 </body>
 </html>
 """

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from archiver import urls
 from archiver.sample.content import Journal, Post, Site, comment_count, site_now
-from archiver.sample.render.markup import esc, post_utc, rfc822, w3c_utc
+from archiver.sample.render.markup import USERPIC_URL, esc, post_utc, rfc822, w3c_utc
 
 FEED_ITEMS = 25
 LJ_NS = "http://www.livejournal.org/rss/lj/1.0/"
@@ -31,14 +31,25 @@ def _journal_type(journal: Journal) -> str:
     return "community" if journal.journal_type == "community" else "personal"
 
 
+BOT_NOTICE = (
+    "<!--  If you are running a bot please visit this policy page outlining rules you must "
+    "respect. https://www.livejournal.com/bots/  -->"
+)
+
+
 def rss(site: Site, journal: Journal) -> str:
+    """The channel and items of the real `/data/rss` (shvarz-rss): lj:journal, lj:journalid,
+    lj:journaltype and the userpic `image` on the channel; per item guid, pubDate, title,
+    author, link, description, comments (`…#comments`), a category per tag, lj:security and
+    lj:reply-count (lj:music, lj:mood and, in communities, lj:poster as ljfeed.pl adds them)."""
     posts = journal.public_posts[:FEED_ITEMS]
     user = journal.username
     root = urls.journal_root(user)
     title = journal.title or user
     items = "\n".join(_rss_item(journal, post) for post in posts)
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:lj="{LJ_NS}" xmlns:atom10="http://www.w3.org/2005/Atom">
+    return f"""<?xml version='1.0' encoding='utf-8' ?>
+{BOT_NOTICE}
+<rss version='2.0'  xmlns:lj='{LJ_NS}' xmlns:media='http://search.yahoo.com/mrss/' xmlns:atom10='http://www.w3.org/2005/Atom'>
 <channel>
   {_tag("title", title)}
   {_tag("link", root)}
@@ -48,7 +59,14 @@ def rss(site: Site, journal: Journal) -> str:
   {_tag("lj:journal", user)}
   {_tag("lj:journalid", journal.userid)}
   {_tag("lj:journaltype", _journal_type(journal))}
-  <atom10:link rel="self" href="{esc(urls.rss_url(user))}"/>
+  <image>
+    {_tag("url", USERPIC_URL)}
+    {_tag("title", title)}
+    {_tag("link", root)}
+    <width>100</width>
+    <height>100</height>
+  </image>
+
 {items}
 </channel>
 </rss>
@@ -57,15 +75,16 @@ def rss(site: Site, journal: Journal) -> str:
 
 def _rss_item(journal: Journal, post: Post) -> str:
     lines = [
-        f'<guid isPermaLink="true">{esc(post.url)}</guid>',
+        f"<guid isPermaLink='true'>{esc(post.url)}</guid>",
         _tag("pubDate", rfc822(post_utc(journal, post))),
     ]
     if post.title:
         lines.append(_tag("title", post.title))
+    # ljfeed.pl prints no line break after <author>: the real feed has "</author>  <link>".
     lines += [
-        _tag("link", post.url),
+        f"{_tag('author', journal.username)}  {_tag('link', post.url)}",
         _tag("description", post.body_html),
-        _tag("comments", post.url),
+        _tag("comments", f"{post.url}#comments"),
         *(_tag("category", tag) for tag in post.tags),
     ]
     if post.music:

@@ -151,7 +151,8 @@ def _nav(journal: Journal) -> str:
 def s2_document(
     journal: Journal, *, title: str, head: str, view: str, content: str, script: str
 ) -> str:
-    """The journal's own style around `content` (A2's Minimalism frame, with a sidebar)."""
+    """The journal's own style around `content` (A2's Minimalism frame, with a sidebar); listing
+    views mark the content `div.content.hfeed`, as the real front page does."""
     language = lang_of(journal.language)
     type_letter = journal_type_letter(journal)
     head_block = f"{feed_links(journal)}\n{head}" if head else feed_links(journal)
@@ -171,7 +172,7 @@ def s2_document(
 {_nav(journal)}
 <h2><span>{esc(journal.title)}</span></h2>
 </div>
-<div class="content">
+<div class="{"content" if view == "entry" else "content hfeed"}">
 <div class="content-inner">
 {content}
 </div>

@@ -7,8 +7,14 @@ from collections.abc import Callable, Sequence
 from archiver import urls
 from archiver.sample.content import Journal, Post, Site, comment_count
 from archiver.sample.render.frame import s2_document
-from archiver.sample.render.lang import comments_text, label, month_nominative, s2_long_date
-from archiver.sample.render.markup import esc, lines
+from archiver.sample.render.lang import (
+    comments_text,
+    label,
+    month_nominative,
+    s2_entry_date,
+    s2_long_date,
+)
+from archiver.sample.render.markup import USERPIC_URL, WWW, esc, lines, ljuser, local_iso
 from archiver.sample.render.post_s2 import ljtags
 from archiver.sample.render.site_json import controlstrip_json, script_block
 
@@ -17,7 +23,11 @@ MAX_SKIP = 100
 
 
 def entry_unit(journal: Journal, post: Post) -> str:
-    """One entry of a listing page: title link, time, body, tags, comments link."""
+    """One entry of a listing page, as the real Minimalism front page prints it (evo_lutio-index):
+    `dl.entry.hentry#post-J-ID` > `dt.entry-title > a.subj-link[rel=bookmark]`, `dd.entry-text`
+    (`dl.vcard.author` with the date, `div.entry-content` with the body and `div.ljtags`) and
+    `dd.entrymenu` with the comment-count link `li.comments > a.btn-comments[href=…#comments]`."""
+    user = esc(journal.username)
     count = comment_count(post)
     comments = (
         comments_text(journal.language, count)
@@ -25,16 +35,30 @@ def entry_unit(journal: Journal, post: Post) -> str:
         else label(journal.language, "leave_comment")
     )
     title = esc(post.title) if post.title else label(journal.language, "no_subject")
-    tags = ljtags(journal, post.tags)
-    if tags:
-        tags += "\n"
+    date = s2_entry_date(journal.language, post.published)
+    url = esc(post.url)
+    repost = esc(f"{WWW}/update.bml?repost_type=c&repost={post.url}&nodraft=1")
+    flag = esc(f"{WWW}/tools/content_flag.bml?user={journal.username}&itemid={post.ditemid}")
     return (
-        f'<div class="entryunit" id="post-{esc(journal.username)}-{post.ditemid}">\n'
-        f'<h3 class="entryunit__title"><a class="subj-link" href="{esc(post.url)}">{title}</a>'
-        "</h3>\n"
-        f'<time class="entryunit__date">{post.published:%Y-%m-%d %H:%M:%S}</time>\n'
-        f'<div class="entryunit__text">{post.body_html}</div>\n{tags}'
-        f'<a class="entryunit__comments" href="{esc(post.url)}#comments">{comments}</a>\n</div>'
+        '<div class="entry-wrap entry-wrap--post js-emojis">\n'
+        f'<dl class="entry hentry" id="post-{user}-{post.ditemid}">\n'
+        f'<dt class="entry-title"><a href="{url}" class="subj-link" rel="bookmark">{title}</a>'
+        "</dt>\n"
+        '<dd class="entry-text"><dl class="vcard author">'
+        f'<dt><img src="{esc(USERPIC_URL)}" alt="{esc(post.poster)}" height="100" width="100"/>'
+        f'</dt><dd class="username">{ljuser(post.poster)}</dd>'
+        f'<dd class="entry-date"><abbr class="updated" '
+        f'title="{local_iso(journal, post.published)}">{date}</abbr></dd></dl>'
+        f'<div class="entry-content ">{post.body_html}{ljtags(journal, post.tags)}</div></dd>\n'
+        '<dd class="entrymenu"><ul class="entrymenu__list">'
+        f'<li class="comments entrymenu__item"><a href="{url}#comments" '
+        f'class="btn btn-comments"><span><span><span>{comments}</span></span></span></a></li>'
+        f'<li class="share entrymenu__item"><a class="btn btn-simple js-lj-share" '
+        f'href="{repost}" data-url="{url}"><span><span><span>Share</span></span></span></a></li>'
+        f'<li class="flag entrymenu__item"><a class="btn btn-simple " href="{flag}">'
+        "<span><span><span>Flag</span></span></span></a></li></ul></dd>\n"
+        "</dl>\n</div>\n"
+        '<div class="hr"><hr/></div>'
     )
 
 
@@ -49,20 +73,26 @@ def _skip_page(
     heading: str,
     title: str,
 ) -> str:
-    """Ten posts from `skip` on, with "Previous 10" (older) and "Next 10" (newer) links."""
+    """Ten posts from `skip` on, with "Previous 10" (older) and "Next 10" (newer) links: the real
+    front page's `ul.page-nav > li.prev > a.item[href=?skip=N]` (and `link[rel=next]` to it)."""
     shown = posts[skip : skip + INDEX_PAGE_SIZE]
     older = skip + INDEX_PAGE_SIZE
-    links = []
+    items = []
+    head = []
     if older <= MAX_SKIP and older < len(posts):
         text = label(journal.language, "previous_n", n=INDEX_PAGE_SIZE)
-        links.append(f'<a class="pagination__prev" href="{esc(page_url(older))}">{text}</a>')
+        items.append(
+            f'<li class="prev"><a href="{esc(page_url(older))}" class="item">{text}</a></li>'
+        )
+        head.append(f'<link rel="next" href="{esc(page_url(older))}"/>')
     if skip > 0:
         text = label(journal.language, "next_n", n=INDEX_PAGE_SIZE)
         newer = page_url(max(skip - INDEX_PAGE_SIZE, 0))
-        links.append(f'<a class="pagination__next" href="{esc(newer)}">{text}</a>')
-    pagination = f'<div class="pagination">{" ".join(links)}</div>'
+        items.append(f'<li class="next"><a href="{esc(newer)}" class="item">{text}</a></li>')
+        head.append(f'<link rel="prev" href="{esc(newer)}"/>')
+    pagination = f'<ul class="page-nav">{"".join(items)}</ul>' if items else ""
     return listing_document(site, journal, shown, view=view, heading=heading, title=title,
-                            navigation=pagination)  # fmt: skip
+                            navigation=pagination, head="\n".join(head))  # fmt: skip
 
 
 def listing_document(
@@ -74,14 +104,20 @@ def listing_document(
     heading: str,
     title: str,
     navigation: str,
+    head: str = "",
 ) -> str:
     page = {"controlstrip": controlstrip_json(site, journal), "styleSystem": "s2", "view": view}
     script = script_block(site, page=page, journal=journal, adult=journal.adult)
     entries = "\n".join(entry_unit(journal, post) for post in posts)
-    head = f'<h2 class="listing-title">{esc(heading)}</h2>' if heading else ""
-    content = lines(f'<div class="listing listing--{view}">', head, entries, navigation, "</div>")
+    caption = f'<h2 class="listing-title">{esc(heading)}</h2>' if heading else ""
+    content = lines(caption, entries, navigation)
     return s2_document(
-        journal, title=f"{title} — LiveJournal", head="", view=view, content=content, script=script
+        journal,
+        title=f"{title} — LiveJournal",
+        head=head,
+        view=view,
+        content=content,
+        script=script,
     )
 
 

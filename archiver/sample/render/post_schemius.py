@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote, quote_plus
 
 from archiver import urls
 from archiver.sample.content import Journal, Post, Site
@@ -11,6 +12,7 @@ from archiver.sample.render.comments import b_pager, schemius_comments_json, sch
 from archiver.sample.render.frame import post_meta, schemius_document, site_title
 from archiver.sample.render.lang import english_comments
 from archiver.sample.render.markup import (
+    STAT,
     WWW,
     currents,
     esc,
@@ -31,7 +33,7 @@ def schemius_post_page(
     page = {
         "entry": page_entry_json(post),
         "ajaxPagination": 1,
-        "comments": schemius_comments_json(post, view),
+        "comments": schemius_comments_json(journal, post, view, site.now),
         "replycount": view.reply_count,
         "comments_page": view.page,
         "scheme": "schemius",
@@ -108,14 +110,42 @@ def _linkbar_item(kind: str, href: str, caption: str) -> str:
     )
 
 
+MOOD_ICON = f"{STAT}/img/mood/neko/kaokitty/{{mood}}.gif"
+MAPS_URL = "https://maps.google.com/maps?q={query}"
+
+
 def _currents(post: Post) -> str:
-    items = "".join(
-        f'<li class="b-singlepost-currents-item b-singlepost-currents-item-{key}">'
-        f'<span class="b-singlepost-currents-label">{key.capitalize()}:</span> '
-        f'<span class="b-singlepost-currents-value">{esc(value)}</span></li>'
-        for key, value in currents(post)
+    """`ul.b-singlepost-meta > li.b-singlepost-meta-item-{location|mood|music}`, each with
+    `strong.b-singlepost-meta-title > b` "Mood:" and `span.b-singlepost-meta-data`: the mood after
+    its icon, the location as a maps link (rebecca2525-3562-2014-schemius-light)."""
+    values = dict(currents(post))
+    items = []
+    for key in ("location", "mood", "music"):  # the real page's order
+        value = values.get(key)
+        if value is None:
+            continue
+        if key == "location":
+            data = f'<a href="{esc(MAPS_URL.format(query=quote_plus(value)))}">{esc(value)}</a>'
+        elif key == "mood":
+            icon = esc(MOOD_ICON.format(mood=quote(value.casefold())))
+            data = (
+                f'<img src="{icon}" align="absmiddle" width="40" height="40" vspace="1" alt=""/> '
+                f"{esc(value)}"
+            )
+        else:
+            data = esc(value)
+        extra = "  p-location" if key == "location" else ""
+        items.append(
+            f'  <li class=" b-singlepost-meta-item b-singlepost-meta-item-{key}{extra}  " > '
+            f'<strong class="b-singlepost-meta-title"><b>{key.capitalize()}:</b></strong> '
+            f'<span class="b-singlepost-meta-data">{data}</span> </li>'
+        )
+    if not items:
+        return ""
+    return (
+        '<ul class=" b-singlepost-meta entry-content-asset " ng-non-bindable>'
+        f"{''.join(items)}  </ul>\n"
     )
-    return f'<ul class="b-singlepost-currents">{items}</ul>\n' if items else ""
 
 
 def _tags(journal: Journal, post: Post) -> str:
@@ -133,12 +163,12 @@ def _tags(journal: Journal, post: Post) -> str:
 
 def _wrapper(journal: Journal, post: Post) -> str:
     return (
-        '<div class="b-singlepost-wrapper">\n'
+        f'<div class="b-singlepost-wrapper">\n{_currents(post)}'
         f'<h1 class="b-singlepost-title entry-title p-name">      {esc(post.title)}  </h1>\n'
         '<div class="b-singlepost-bodywrapper">\n'
         '<article class="b-singlepost-body entry-content e-content" lj-discovery-tags="" '
         f'lj-embed-resizer="">{post.body_html}</article>\n</div>\n'
-        f"{_currents(post)}{_tags(journal, post)}</div>"
+        f"{_tags(journal, post)}</div>"
     )
 
 
