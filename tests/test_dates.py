@@ -221,3 +221,67 @@ def test_infer_year_directly() -> None:
 def test_ljdate_is_a_value() -> None:
     a = parse_date("2020-01-23 11:18:00")
     assert a == LJDate("2020-01-23 11:18:00", datetime(2020, 1, 23, 11, 18), True, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Weekdays and fillers, in every language (the apostrophe of пʼятниця in all three forms)
+        ("пятница, 3 января 2020 г. в 21:40", "2020-01-03T21:40:00"),
+        ("пʼятниця, 1 жовтня 2021 р. о 08:15", "2021-10-01T08:15:00"),
+        ("п'ятниця, 1 жовтня 2021", "2021-10-01T00:00:00"),
+        ("п’ятниця, 1 жовтня 2021", "2021-10-01T00:00:00"),
+        ("Wednesday, September 30th, 2020 at 11:59 pm", "2020-09-30T23:59:00"),
+        # 12-hour clocks as S1 and hand-made pages write them
+        ("June 18th, 2003 09:57 a.m. (UTC)", "2003-06-18T09:57:00+00:00"),
+        ("June 18th, 2003 09:57 P.M.", "2003-06-18T21:57:00"),
+        ("2020-01-03 12:15pm (UTC)", "2020-01-03T12:15:00+00:00"),
+        # Year-first with slashes; Ukrainian genitive short forms
+        ("2020/1/3 10:00", "2020-01-03T10:00:00"),
+        ("3 квіт. 2020", "2020-04-03T00:00:00"),
+        ("3 груд 2020, 19:05", "2020-12-03T19:05:00"),
+        # Feeds: RFC 822 with GMT, UT and offsets; W3C with a fraction of a second
+        ("Tue, 28 Apr 2020 14:05:16 GMT", "2020-04-28T14:05:16+00:00"),
+        ("Sun, 1 Jan 2006 00:00:00 UT", "2006-01-01T00:00:00+00:00"),
+        ("Tue, 28 Apr 2020 14:05:16 -0500", "2020-04-28T14:05:16-05:00"),
+        ("2020-01-03T09:36:00.25+03:00", "2020-01-03T09:36:00.250000+03:00"),
+    ],
+)
+def test_more_dates_with_year(text: str, expected: str) -> None:
+    parsed = parse_date(text, captured_at=SEEN)
+    assert parsed.iso() == expected
+    assert parsed.has_year
+
+
+def test_zones_in_utc() -> None:
+    assert parse_date("Sat, 09 Oct 2021 21:00:00 +0300").utc_iso() == "2021-10-09T18:00:00+00:00"
+    assert parse_date("2020-01-03 01:42 pm (UTC)").has_zone
+    assert not parse_date("30 вересня 2021, 19:05").has_zone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 января 2020 10:00 MSK",  # a named zone LiveJournal does not use
+        "3 января 2020 10:00 +9999",  # an offset of more than a day
+        "3 January 20",  # two-digit years only in numeric dates
+        "32 January 20",
+        "3 January 2020 pm 10:00",  # dateutil would take 2020 for the hour, and lose the year
+        "3 January 2020 7pm",
+        "20200103",
+        "3 January 123",
+        "3 January " + "9" * 40,
+        "01/03/2020",  # day or month first? LiveJournal writes neither
+        "3 January 2020 10:00 +0300 +0200",
+        "Вересень 30, " + "19:05 " * 30,  # too long for a date
+    ],
+)
+def test_more_not_dates(text: str) -> None:
+    with pytest.raises(DateParseError) as error:
+        parse_date(text, captured_at=SEEN)
+    assert " ".join(text.split())[:60] in str(error.value)  # the message names the text
+
+
+def test_from_timestamp_beyond_any_calendar_is_none() -> None:
+    assert from_timestamp(1e30) is None
+    assert from_timestamp(-99999999999999) is None

@@ -4,15 +4,28 @@ LiveJournal writes dates in many shapes: the schemius header's journal-local `20
 S2's `abbr.updated[title]` ISO with offset and its visible `January 3rd, 9:36` (no year), S2
 comments' `2020-01-03 12:15 pm (UTC)`, the 2017+ page's `June 6 2013, 09:00`, the site's client-side
 Ukrainian and Russian forms (`Вересень 30, 19:05`, `30 вересня 2021, 19:05`, `3 января 2020`), and
-RFC-822 / W3C dates in feeds. `parse_date` reads them all; a date without a year takes its year
-from the moment the page was captured.
+RFC-822 / W3C dates in feeds.
+
+Reading them is dateutil's: `dateutil.parser.isoparse` reads ISO 8601, `dateutil.parser.parse` the
+rest (RFC 822 included): numbers, month names, am/pm, ordinals, fillers, UTC words and offsets,
+with LiveJournal's English, Russian and Ukrainian words in `_LiveJournalWords`; `dateutil.tz` gives
+the zones.
+
+What is LiveJournal's: which texts are dates at all (a day and a month; at most one year, time and
+zone; numbers only as LiveJournal writes them), that numeric dates are year-first (2020-01-03) or
+day-first (03.01.20), what a two-digit year means, and that a date without a year takes it from the
+moment the page was captured (`infer_year`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from dateutil import tz
+from dateutil.parser import isoparse, parser, parserinfo
 
 __all__ = [
     "DateParseError",
@@ -49,93 +62,81 @@ class LJDate:
         return self.value.astimezone(UTC).isoformat()
 
 
-def _month_table() -> dict[str, int]:
-    names = {
-        # English: full names and the usual abbreviations.
-        "en": "january february march april may june july august september october november "
-        "december",
-        "en_abbr": "jan feb mar apr may jun jul aug sep oct nov dec",
-        # Russian: nominative (calendar, site ML), genitive (dates), short forms.
-        "ru_nom": "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
-        "ru_gen": "января февраля марта апреля мая июня июля августа сентября октября ноября "
-        "декабря",
-        "ru_abbr": "янв фев мар апр май июн июл авг сен окт ноя дек",
+def _names(*lists: str) -> list[tuple[str, ...]]:
+    """Word lists in calendar order, one word per month or weekday each, as parserinfo's tuples."""
+    return [tuple(words) for words in zip(*(names.split() for names in lists), strict=True)]
+
+
+class _LiveJournalWords(parserinfo):
+    """The words of LiveJournal's English, Russian and Ukrainian dates (dateutil lowercases)."""
+
+    # dateutil reads these class attributes as its tables; the stubs type them as lists.
+    JUMP = [  # noqa: RUF012
+        *parserinfo.JUMP,
+        "the",
+        *["г", "год", "года", "году", "в", "во"],  # Russian: "3 января 2020 г.", "в 19:05"
+        *["р", "рік", "року", "о", "об", "у"],  # Ukrainian: "1 листопада 2019 р.", "о 19:05"
+    ]
+    # The stubs allow three names a month, two a weekday; dateutil takes any number.
+    MONTHS = _names(  # type: ignore[assignment]
+        "jan feb mar apr may jun jul aug sep oct nov dec",
+        "january february march april may june july august september october november december",
+        "jan feb mar apr may jun jul aug sept oct nov dec",
+        # Russian: nominative (the site's calendar), genitive (dates), short forms.
+        "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+        "янв фев мар апр май июн июл авг сен окт ноя дек",
+        "янв фев мар апр май июн июл авг сент окт нояб дек",
         # Ukrainian: nominative, genitive, short forms.
-        "uk_nom": "січень лютий березень квітень травень червень липень серпень вересень жовтень "
-        "листопад грудень",
-        "uk_gen": "січня лютого березня квітня травня червня липня серпня вересня жовтня "
-        "листопада грудня",
-        "uk_abbr": "січ лют бер кві тра чер лип сер вер жов лис гру",
-    }
-    table: dict[str, int] = {}
-    for words in names.values():
-        for number, word in enumerate(words.split(), start=1):
-            table[word] = number
-    extra = {
-        "sept": 9,
-        "сент": 9,
-        "нояб": 11,
-        "квіт": 4,
-        "трав": 5,
-        "черв": 6,
-        "серп": 8,
-        "жовт": 10,
-        "лист": 11,
-        "груд": 12,
-    }
-    table.update(extra)
-    return table
+        "січень лютий березень квітень травень червень липень серпень вересень жовтень листопад "
+        "грудень",
+        "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+        "січ лют бер кві тра чер лип сер вер жов лис гру",
+        "січ лют бер квіт трав черв лип серп вер жовт лист груд",
+    )
+    WEEKDAYS = _names(  # type: ignore[assignment]
+        "mon tue wed thu fri sat sun",
+        "monday tuesday wednesday thursday friday saturday sunday",
+        "mon tues wed thur fri sat sun",
+        "mon tues wed thurs fri sat sun",
+        "понедельник вторник среда четверг пятница суббота воскресенье",
+        "пн вт ср чт пт сб вс",
+        "понеділок вівторок середа четвер пʼятниця субота неділя",
+        "пн вт ср чт пт сб нд",
+    )
+    UTCZONE = ["utc", "gmt", "ut", "z"]  # noqa: RUF012  # matched as written: see _read
+
+    def jump(self, name: str) -> bool:
+        # Any punctuation between the parts: "(UTC)", "30 вересня | 19:05". A "+" is an offset.
+        return super().jump(name) or _PUNCTUATION.fullmatch(name) is not None
+
+    def convertyear(self, year: int, century_specified: bool = False) -> int:
+        if century_specified:
+            return year
+        # LiveJournal opened in 1999: two-digit years are this century unless they are the 1990s.
+        return 1900 + year if year >= 90 else 2000 + year
 
 
-MONTHS: dict[str, int] = _month_table()
-
-_FILLER = frozenset(
-    " ".join(
-        (
-            # English glue and weekdays
-            "at on of the t monday tuesday wednesday thursday friday saturday sunday",
-            "mon tue tues wed thu thur thurs fri sat sun",
-            # Russian: year words, prepositions, weekdays
-            "г года году год в во понедельник вторник среда четверг пятница суббота воскресенье",
-            "пн вт ср чт пт сб вс",
-            # Ukrainian: year words, prepositions, weekdays
-            "р року рік о об у понеділок вівторок середа четвер пʼятниця п'ятниця субота неділя",
-            "нд",
-        )
-    ).split()
+_PUNCTUATION = re.compile(r"[^\w\s+]")
+_PARSER = parser(_LiveJournalWords())
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The numbers of LiveJournal's dates, each one of these. dateutil reads far more (20200103, 7pm,
+# 10:0012) and guesses at what it reads: "3 January 20" as 2020, "32 January 20" as 2032.
+_NUMBER = re.compile(r"[+-]?\d+(?:[:./-]\d+)*[^\W\d_]*")
+_LIVEJOURNAL_NUMBER = re.compile(
+    r"(?P<day>\d{1,2}(?:st|nd|rd|th)?)"  # 3, 03, 3rd
+    r"|(?P<year>\d{4})"
+    r"|(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:am|pm)?)"  # 9:36, 09:57:17, 12:15pm
+    r"|(?P<offset>[+-]\d{2}:?\d{2})"  # +0300, -05:00
+    r"|(?P<year_first>\d{4}[-/]\d{1,2}[-/]\d{1,2}t?)"  # 2020-01-03, 2020/1/3
+    r"|(?P<day_first>\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4}))",  # uk, ru: 03.01.20, 03.01.2020
+    re.IGNORECASE,
 )
-_UTC_WORDS = frozenset({"utc", "gmt", "ut", "z"})
-_MERIDIEM = {"am": False, "pm": True}
-
-_ISO = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
-)
-_TOKEN = re.compile(
-    r"""
-      (?P<ymd>\d{4})[-/](?P<ymd_m>\d{1,2})[-/](?P<ymd_d>\d{1,2})(?!\d)
-    | (?P<dmy>\d{1,2})\.(?P<dmy_m>\d{1,2})\.(?P<dmy_y>\d{4}|\d{2})(?!\d)
-    | (?P<zone>[+-]\d{2}:?\d{2})(?!\d)
-    | (?P<time>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\.\d+)?
-    | (?P<num>\d+)(?P<ord>st|nd|rd|th)?(?![^\W\d_])
-    | (?P<word>[^\W\d_]+(?:['ʼ][^\W\d_]+)?)\.?
-    | (?P<space>\s+)
-    | (?P<punct>[^\w\s])
-    | (?P<other>.)
-    """,
-    re.VERBOSE,
-)
-
-
-@dataclass
-class _Fields:
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    hour: int | None = None
-    minute: int = 0
-    second: int = 0
-    pm: bool | None = None
-    zone: tzinfo | None = None
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’](?=[^\W\d_])")  # п'ятниця, п’ятниця: one word
+_LONGEST = 120  # far more than any date LiveJournal writes; dateutil reads every token first
+# Two defaults differing in every field: a field the text gave is the same in both readings.
+# Both years are leap years, so a year-less "29 лютого" reads.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2, 1, 1, 1))
 
 
 def parse_date(text: str, *, captured_at: datetime | None = None) -> LJDate:
@@ -145,18 +146,19 @@ def parse_date(text: str, *, captured_at: datetime | None = None) -> LJDate:
     otherwise lie more than a day after the capture (a page seen in January showing "December 30");
     see `infer_year`.
     """
-    shown = text
     cleaned = " ".join(text.split())
     if not cleaned:
         raise DateParseError("empty date text")
-    if _ISO.fullmatch(cleaned):
+    if len(cleaned) > _LONGEST:
+        raise DateParseError(f"too long for a date: {cleaned[:_LONGEST]!r}…")
+    if _ISO_DATE.match(cleaned):
         try:
-            value = datetime.fromisoformat(cleaned)
-        except ValueError as exc:
-            raise DateParseError(f"bad ISO date {text!r}: {exc}") from exc
-        return LJDate(shown, value, has_year=True, has_time=len(cleaned) > 10)
-    fields = _tokenize(cleaned)
-    return _build(shown, fields, captured_at)
+            value = isoparse(cleaned)
+        except ValueError:
+            pass  # "2020-01-03 12:15 pm (UTC)": not ISO, though it starts like it
+        else:
+            return LJDate(text, value, has_year=True, has_time=len(cleaned) > 10)
+    return _from_fields(text, cleaned, captured_at)
 
 
 def from_timestamp(seconds: float) -> datetime | None:
@@ -191,101 +193,54 @@ def infer_year(
     raise DateParseError(f"no year fits month {month} day {day} before {captured_at.isoformat()}")
 
 
-def _tokenize(cleaned: str) -> _Fields:
-    lowered = cleaned.casefold().replace("ё", "е")
-    lowered = re.sub(r"\b([ap])\.\s?m\.", r"\1m", lowered)
-    fields = _Fields()
-    for match in _TOKEN.finditer(lowered):
-        kind = match.lastgroup
-        if kind in ("space", "punct"):
-            continue
-        if kind == "other":
-            raise DateParseError(f"unexpected {match.group()!r} in {cleaned!r}")
-        if match.group("ymd"):
-            _set_date(
-                fields, match.group("ymd"), match.group("ymd_m"), match.group("ymd_d"), cleaned
-            )
-        elif match.group("dmy"):
-            year = _full_year(match.group("dmy_y"))
-            _set_date(fields, str(year), match.group("dmy_m"), match.group("dmy"), cleaned)
-        elif match.group("zone"):
-            fields.zone = _offset(match.group("zone"))
-        elif match.group("time"):
-            if fields.hour is not None:
-                raise DateParseError(f"two times in {cleaned!r}")
-            fields.hour = int(match.group("time"))
-            fields.minute = int(match.group("minute"))
-            fields.second = int(match.group("second") or 0)
-        elif match.group("num"):
-            _take_number(fields, match.group("num"), bool(match.group("ord")), cleaned)
-        else:
-            _take_word(fields, match.group("word"), cleaned)
-    if fields.month is None or fields.day is None:
+def _from_fields(shown: str, cleaned: str, captured_at: datetime | None) -> LJDate:
+    numbers = _number_kinds(cleaned)
+    days = numbers["day"] + numbers["year_first"] + numbers["day_first"]
+    years = numbers["year"] + numbers["year_first"] + numbers["day_first"]
+    if max(days, years, numbers["time"], numbers["offset"]) > 1:
+        raise DateParseError(f"two days, years, times or zones in {cleaned!r}")
+    value, other = (_read(cleaned, default, bool(numbers["day_first"])) for default in _DEFAULTS)
+    if value.month != other.month or value.day != other.day:
         raise DateParseError(f"no day and month in {cleaned!r}")
-    return fields
-
-
-def _set_date(fields: _Fields, year: str, month: str, day: str, cleaned: str) -> None:
-    if fields.year is not None or fields.month is not None or fields.day is not None:
-        raise DateParseError(f"two dates in {cleaned!r}")
-    fields.year, fields.month, fields.day = int(year), int(month), int(day)
-
-
-def _take_number(fields: _Fields, digits: str, ordinal: bool, cleaned: str) -> None:
-    if len(digits) == 4 and not ordinal:
-        if fields.year is not None:
-            raise DateParseError(f"two years in {cleaned!r}")
-        fields.year = int(digits)
-    elif len(digits) <= 2 and fields.day is None:
-        fields.day = int(digits)
-    else:
-        raise DateParseError(f"unexpected number {digits!r} in {cleaned!r}")
-
-
-def _take_word(fields: _Fields, word: str, cleaned: str) -> None:
-    if word in MONTHS:
-        if fields.month is not None:
-            raise DateParseError(f"two months in {cleaned!r}")
-        fields.month = MONTHS[word]
-    elif word in _MERIDIEM:
-        fields.pm = _MERIDIEM[word]
-    elif word in _UTC_WORDS:
-        fields.zone = UTC
-    elif word not in _FILLER:
-        raise DateParseError(f"unexpected word {word!r} in {cleaned!r}")
-
-
-def _build(shown: str, fields: _Fields, captured_at: datetime | None) -> LJDate:
-    assert fields.month is not None and fields.day is not None
-    hour = fields.hour if fields.hour is not None else 0
-    if fields.pm is not None:
-        if fields.hour is None or not 1 <= hour <= 12:
-            raise DateParseError(f"am/pm without a 12-hour time in {shown!r}")
-        hour = hour % 12 + (12 if fields.pm else 0)
-    year = fields.year
-    if year is None:
+    has_year, has_time = value.year == other.year, value.hour == other.hour
+    if (has_year, has_time) != (years == 1, numbers["time"] == 1):  # "2020 pm": 2020 o'clock
+        raise DateParseError(f"dateutil misread {cleaned!r}")
+    if not has_year:
         if captured_at is None:
             raise DateParseError(f"{shown!r} has no year and no capture time to take it from")
-        year = infer_year(fields.month, fields.day, hour, fields.minute, fields.second, captured_at)
+        fields = (value.month, value.day, value.hour, value.minute, value.second)
+        value = value.replace(year=infer_year(*fields, captured_at))
+    return LJDate(shown, value, has_year=has_year, has_time=has_time)
+
+
+def _number_kinds(cleaned: str) -> Counter[str]:
+    """How many days, years, times, offsets and numeric dates the text shows."""
+    kinds: Counter[str] = Counter()
+    for number in _NUMBER.findall(cleaned):
+        match = _LIVEJOURNAL_NUMBER.fullmatch(number)
+        if match is None or match.lastgroup is None:
+            raise DateParseError(f"{number!r} is no part of a date, in {cleaned!r}")
+        kinds[match.lastgroup] += 1
+    return kinds
+
+
+def _read(cleaned: str, default: datetime, day_first: bool) -> datetime:
+    # Lower case: dateutil takes any capitals after a time for a zone name ("P.M." has "M").
+    words = _APOSTROPHE.sub("ʼ", cleaned.lower())
     try:
-        value = datetime(
-            year, fields.month, fields.day, hour, fields.minute, fields.second, tzinfo=fields.zone
-        )
-    except ValueError as exc:
-        raise DateParseError(f"impossible date {shown!r}: {exc}") from exc
-    return LJDate(shown, value, has_year=fields.year is not None, has_time=fields.hour is not None)
+        return _PARSER.parse(words, default=default, dayfirst=day_first, tzinfos=_zone)
+    except (ValueError, OverflowError) as exc:  # dateutil's ParserError is a ValueError
+        raise DateParseError(f"not a date {cleaned!r}: {exc}") from exc
 
 
-def _full_year(digits: str) -> int:
-    if len(digits) == 4:
-        return int(digits)
-    short = int(digits)
-    # LiveJournal opened in 1999: two-digit years are this century unless they are the 1990s.
-    return 1900 + short if short >= 90 else 2000 + short
-
-
-def _offset(text: str) -> tzinfo:
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return UTC if not delta else timezone(sign * delta)
+def _zone(name: str | None, offset: int | None) -> tzinfo | None:
+    """The zone of a date: none, UTC or a numeric offset; a named zone is none LiveJournal uses."""
+    if offset == 0:  # dateutil gives UTC words an offset of 0
+        return tz.UTC
+    if name is not None:
+        raise ValueError(f"unknown time zone {name!r}")
+    if offset is None:
+        return None
+    if abs(offset) >= 24 * 3600:
+        raise ValueError(f"offset of a day or more: {offset} s")
+    return tz.tzoffset(None, offset)
