@@ -121,6 +121,33 @@ class JournalKnowledge:
 
 
 @dataclass(frozen=True)
+class MediaRef:
+    """A resource the page at `source_url` loads: an image, userpic, stylesheet, script or font.
+    `ditemid` names the post it belongs to (its body, its poster's userpic, its page's styles
+    and scripts), `talkid` the comment (its text's images, its commenter's userpic); neither,
+    for what a listing page or the page around a post loads."""
+
+    journal: str
+    source_url: str
+    url: str
+    role: str  # image, userpic, style, script, font
+    ditemid: int | None = None
+    talkid: int | None = None
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    """What fetching a MediaRef's URL gave: its answer, or why nothing was archived (`note`)."""
+
+    url: str
+    role: str
+    status: int | None  # None when there was no answer (a timeout, a resource over the cap)
+    content_type: str | None = None
+    length: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class ErrorItem:
     """A page the crawl could not fetch or parse; the raw capture, if any, is still kept."""
 
@@ -137,6 +164,8 @@ Item = (
     | CommentPolicyItem
     | CommentItem
     | PageLinks
+    | MediaRef
+    | MediaItem
     | ErrorItem
 )
 
@@ -180,5 +209,7 @@ ITEM_TYPES: dict[type, str] = {
     CommentPolicyItem: "comment_policy",
     CommentItem: "comment",
     PageLinks: "links",
+    MediaRef: "media",
+    MediaItem: "media_fetch",
     ErrorItem: "error",
 }

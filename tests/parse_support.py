@@ -22,6 +22,12 @@ def as_json(items: list[Item]) -> list[dict[str, Any]]:
     return result
 
 
+def without_media(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records without the page's MediaRefs: an expected.json of a whole parse leaves them out
+    (they are many, and tests/test_page_media.py checks them against the pages)."""
+    return [r for r in records if r["type"] != "media"]
+
+
 def load_capture(folder: Path) -> tuple[str, bytes, int, datetime, str | None]:
     """A fixture folder's capture: URL, body, status, capture time, content type."""
     meta = json.loads((folder / "capture.json").read_text("utf-8"))

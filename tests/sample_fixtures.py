@@ -161,7 +161,7 @@ def capture_json(case: Case, response: Response, at: Site) -> dict[str, object]:
 
 
 def write_case(case: Case, *, expected: bool, at: Site) -> None:
-    from parse_support import as_json, parse_folder
+    from parse_support import as_json, parse_folder, without_media
 
     folder = SAMPLE / case.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -171,7 +171,7 @@ def write_case(case: Case, *, expected: bool, at: Site) -> None:
     meta = json.dumps(capture_json(case, response, at), ensure_ascii=False, indent=2)
     (folder / "capture.json").write_text(meta + "\n", "utf-8")
     if expected or not (folder / "expected.json").exists():
-        items = as_json(parse_folder(folder))
+        items = without_media(as_json(parse_folder(folder)))
         text = json.dumps(items, ensure_ascii=False, indent=2)
         (folder / "expected.json").write_text(text + "\n", "utf-8")
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from loopback import free_port, wait_until_listening
@@ -187,7 +188,11 @@ def test_the_hostile_post_runs_nothing(served: Served, page: Page) -> None:
     hrefs = body.locator("a[href]").evaluate_all("els => els.map(e => e.href)")
     assert all(h.startswith(("http://", "https://")) for h in hrefs)
     assert not [u for u in requested if "evil.example" in u]
-    assert body.locator("img[src='https://l-stat.livejournal.net/img/harmless.png']").count() == 1
+    # Its image is shown from the archive, never fetched from where the author put it.
+    harmless = "https://l-stat.livejournal.net/img/harmless.png"
+    shown = f"/-/archiver/media?url={quote(harmless, safe='')}"
+    assert body.locator(f"img[src='{shown}']").count() == 1
+    assert not [u for u in requested if u.startswith(("http://l-stat", "https://l-stat"))]
 
 
 def test_the_monthly_chart_draws_every_month(served: Served, page: Page) -> None:
@@ -208,3 +213,55 @@ def test_the_monthly_chart_draws_every_month(served: Served, page: Page) -> None
     page.click("input[type=submit]")
     assert page.url.endswith("journal=zloy_odessit")
     assert "zloy_odessit: posts and comments per month" in page.inner_text("h1")
+
+
+def test_post_images_are_shown_from_the_archive_and_nothing_leaves_loopback(
+    served: Served, page: Page
+) -> None:
+    db = served.db()
+    ditemid, archived = db.execute(
+        "select l.ditemid, count(*) from media_links l join media m on m.url = l.url "
+        "where l.journal = 'zloy_odessit' and l.talkid = 0 and l.role = 'image' "
+        "and m.status = 200 and m.content_type like 'image/%' "
+        "group by l.ditemid order by count(*) desc limit 1"
+    ).fetchone()
+    assert archived > 0
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{served.base}/archive/posts/zloy_odessit,{ditemid}")
+    body = page.locator(".archived-html").first
+    images = body.locator("img")
+    assert images.count() > 0
+    sources = images.evaluate_all("els => els.map(e => e.getAttribute('src'))")
+    assert all(src.startswith("/-/archiver/media?url=") for src in sources), sources
+    page.wait_for_function(
+        "els => els.every(e => e.complete)", arg=images.element_handles(), timeout=10_000
+    )
+    widths = images.evaluate_all("els => els.map(e => e.naturalWidth)")
+    assert all(width > 0 for width in widths), widths
+    outside = [u for u in requested if not u.startswith(served.base)]
+    assert outside == [], outside
+
+
+def test_the_media_route_serves_the_archived_bytes_or_a_placeholder(served: Served) -> None:
+    import urllib.request
+
+    from archiver.archive.warc import read_payload
+
+    db = served.db()
+    url, warc_file, offset = db.execute(
+        "select m.url, c.warc_file, c.warc_offset from media m join captures c "
+        "on c.id = m.last_capture_id where m.status = 200 and c.record_type = 'response' "
+        "and m.content_type like 'image/%' limit 1"
+    ).fetchone()
+    with urllib.request.urlopen(f"{served.base}/-/archiver/media?url={quote(url, safe='')}") as r:
+        assert r.headers["X-Archiver-Media"] == "archived"
+        assert r.read() == read_payload(served.output / "warc" / warc_file, offset)
+        assert "sandbox" in r.headers["Content-Security-Policy"]
+    (missing,) = db.execute("select url from media where status = 404 limit 1").fetchone()
+    for gone in (missing, "https://evil.example/never-archived.png"):
+        with urllib.request.urlopen(
+            f"{served.base}/-/archiver/media?url={quote(gone, safe='')}"
+        ) as r:
+            assert r.headers["X-Archiver-Media"] == "not archived"
+            assert r.headers["Content-Type"].startswith("image/svg+xml")

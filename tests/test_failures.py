@@ -285,3 +285,35 @@ def test_verify_works_on_read_only_media_and_writes_nothing(
     assert repair.returncode == exitcodes.BAD_ARGUMENTS, repair.stdout + repair.stderr
     assert "read-only" in repair.stderr
     no_traceback(repair)
+
+
+def test_a_bug_while_handling_a_page_is_an_error_not_a_silent_loss(
+    sample_server: RunningServer, tmp_path: Path
+) -> None:
+    """Scrapy logs an exception in a spider callback and goes on; the page must not vanish."""
+    post = "https://zloy-odessit.livejournal.com/6635.html"
+    inject = (
+        "import sys; from archiver.plan import crawl_plan; real = crawl_plan.CrawlPlan.on_page\n"
+        "def broken(self, url, *args, **kwargs):\n"
+        f"    if url == {post!r}: raise TypeError('an injected bug')\n"
+        "    return real(self, url, *args, **kwargs)\n"
+        "crawl_plan.CrawlPlan.on_page = broken\n"
+        "from archiver.cli import main; main()"
+    )
+    args = ["crawl", "zloy_odessit", "--output", str(tmp_path), "--proxy", sample_server.proxy_url]
+    broken = subprocess.run(
+        [sys.executable, "-c", inject, *args, *FAST],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
+    assert broken.returncode == exitcodes.PARTIAL, broken.stdout[-2000:]
+    db = sqlite3.connect(tmp_path / "archive.db")
+    assert db.execute("select kind, message from errors where url = ?", [post]).fetchall() == [
+        ("bug", "a bug while handling the page: TypeError: an injected bug")
+    ]
+    assert db.execute("select count(*) from posts where url = ?", [post]).fetchone()[0] == 0
+    fixed = crawl(sample_server, tmp_path, "zloy_odessit")  # read back from the WARC
+    assert fixed.returncode == exitcodes.OK, fixed.stdout[-2000:]
+    assert db.execute("select count(*) from posts where url = ?", [post]).fetchone()[0] == 1

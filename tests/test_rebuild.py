@@ -47,7 +47,9 @@ def tables_of(database: Path) -> dict[str, list[tuple[object, ...]]]:
     for name in names:
         columns = [c[1] for c in db.execute(f"pragma table_info([{name}])")]
         kept = ", ".join(f"[{c}]" for c in columns if c not in BOOKKEEPING_COLUMNS)
-        tables[name] = sorted(db.execute(f"select {kept} from [{name}]"), key=repr)
+        # A requisite that got no answer (a timeout, over the size cap) left no WARC record.
+        where = " where status is not null" if name == "media" else ""
+        tables[name] = sorted(db.execute(f"select {kept} from [{name}]{where}"), key=repr)
     db.close()
     return tables
 
@@ -57,7 +59,7 @@ def assert_same_tables(crawled: Path, rebuilt: Path) -> None:
     assert sorted(got) == sorted(want)
     for name in want:
         assert got[name] == want[name], name
-    for name in ("captures", "posts", "comments", "journals", "recent_posts"):
+    for name in ("captures", "posts", "comments", "journals", "recent_posts", "media"):
         assert want[name], f"{name} is empty: the comparison would prove nothing"
 
 
@@ -95,7 +97,7 @@ def test_an_output_whose_database_was_deleted_gets_it_back(demo: Path, tmp_path:
     rebuilt = archiver("rebuild", str(output))
     assert rebuilt.returncode == exitcodes.OK, rebuilt.stdout + rebuilt.stderr
     assert_same_tables(demo / "archive.db", output / "archive.db")
-    assert not list(output.glob("archive.db.*"))  # nothing was replaced, nothing left over
+    assert not list(output.glob("archive.db.*"))  # nothing replaced, nothing left over
 
 
 def test_a_rebuild_in_place_keeps_the_database_it_replaces(demo: Path, tmp_path: Path) -> None:
@@ -104,8 +106,11 @@ def test_a_rebuild_in_place_keeps_the_database_it_replaces(demo: Path, tmp_path:
     old = (output / "archive.db").read_bytes()
     rebuilt = archiver("rebuild", str(output))
     assert rebuilt.returncode == exitcodes.OK, rebuilt.stdout + rebuilt.stderr
-    old_files = output.glob("archive.db.before-rebuild-*")
-    (kept,) = [p for p in old_files if not p.name.endswith(("-wal", "-shm"))]
+    (kept,) = [
+        p
+        for p in output.glob("archive.db.before-rebuild-*")
+        if p.suffix != "" and not p.name.endswith(("-wal", "-shm"))
+    ]
     assert kept.read_bytes() == old
     assert f"the database it replaced is kept as {kept}" in rebuilt.stdout
     assert_same_tables(demo / "archive.db", output / "archive.db")

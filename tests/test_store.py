@@ -164,6 +164,7 @@ def test_migrations_are_idempotent(db_path: Path) -> None:
         {"name": "0004_complete_listings", "applied_at": T1},
         {"name": "0005_post_index_view", "applied_at": T1},
         {"name": "0006_parsed_captures", "applied_at": T1},
+        {"name": "0007_media", "applied_at": T1},
     ]
     assert store.schema_sql(again) == schema
 
@@ -219,6 +220,7 @@ def test_save_journal_twice_gives_one_row_and_keeps_known_fields(db: Database) -
             "last_seen": T3,
             "capture_id": None,
             "listed_in_run": None,
+            "userpic_url": None,
         }
     ]
 
@@ -434,6 +436,7 @@ def test_saving_a_comment_twice_gives_one_row(db: Database) -> None:
         "first_seen": T1,
         "last_seen": T2,
         "capture_id": None,
+        "userpic_url": None,
     }
 
 

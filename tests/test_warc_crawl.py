@@ -187,9 +187,16 @@ def test_response_records_hold_the_bytes_the_server_sent(
     archive: Archive = request.getfixturevalue(which)
     blocks = response_blocks(archive)
     assert len(blocks) > 100
+    cut = {
+        record.rec_headers.get_header("WARC-Target-URI")
+        for _path, record in archive.records()
+        if record.rec_headers.get_header("WARC-Truncated")
+    }
     for url, stored in blocks.items():
         for block in stored:
-            assert block in archive.sent[url], url
+            # A resource over the size cap is kept as far as it was read, marked truncated.
+            whole = block in archive.sent[url]
+            assert whole or (url in cut and any(s.startswith(block) for s in archive.sent[url]))
 
 
 def test_real_status_line_and_repeated_headers_are_kept(plain: Archive) -> None:
@@ -252,7 +259,9 @@ def test_records_carry_the_headers_replay_needs(plain: Archive) -> None:
     for _path, record in plain.records():
         headers = record.rec_headers
         if record.rec_type in ("response", "revisit"):
-            assert headers.get_header("WARC-IP-Address") == "127.0.0.1"
+            # A download that failed half-way (over the size cap) never learnt its peer.
+            if not headers.get_header("WARC-Truncated"):
+                assert headers.get_header("WARC-IP-Address") == "127.0.0.1"
             assert headers.get_header("WARC-Payload-Digest").startswith("sha1:")
             date = headers.get_header("WARC-Date")
             assert len(date) == len("2021-10-10T12:00:00.123456Z")
@@ -280,7 +289,13 @@ def test_second_crawl_writes_revisits_that_refer_to_the_first(plain: Archive) ->
     revisits = [r for r in second if r["record_type"] == "revisit"]
     assert len(revisits) > 100
     assert all(r["refers_to"] in first for r in revisits)
-    assert all(first[r["refers_to"]]["url"] == r["url"] for r in revisits)
+    # A page's revisit refers to its own URL; a requisite's may refer to the same body under
+    # another URL (one 404 page for several missing pictures).
+    requisites = {url for (url,) in db.execute("select url from media")}
+    assert all(
+        first[r["refers_to"]]["url"] == r["url"] for r in revisits if r["url"] not in requisites
+    )
+    assert requisites and any(r["url"] in requisites for r in revisits)
     assert all(first[r["refers_to"]]["payload_digest"] == r["payload_digest"] for r in revisits)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -29,11 +29,13 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from archiver import exitcodes, store, urls
-from archiver.archive.warc import warc_files
+from archiver.archive.warc import read_payload, warc_files
 from archiver.clock import iso_seconds, now_iso
-from archiver.items import CaptureRef, FetchedPage, PageItems
+from archiver.items import CaptureRef, FetchedPage, MediaRef, PageItems
+from archiver.parse.requisites import FONT, IMAGE, SCRIPT, STYLE
 from archiver.plan.crawl_plan import CrawlPlan
 from archiver.plan.failures import ANSWERED_ERROR_STATUSES, REDIRECT_STATUSES
+from archiver.plan.media import FetchMedia
 
 PAGE_RECORD_TYPES = ("response", "revisit")
 
@@ -112,6 +114,7 @@ class Rebuild:
         self.progress = progress
         self.plan = CrawlPlan([])
         self.bodies: dict[str, tuple[str, int]] = {}  # record id -> where its payload is
+        self.media_roles: dict[str, str] = {}  # requisite URL -> its role, from the pages
         self.directory = Path()
 
     def run(self, files: list[Path]) -> None:
@@ -152,8 +155,30 @@ class Rebuild:
             return
         if record.truncated:
             store.mark_not_recoverable(self.db, capture_id)
-        elif journal and record.status is not None:
+        elif record.status is None:
+            return
+        elif record.url in self.media_roles or not (journal and urls.is_valid_username(journal)):
+            self.requisite(record, journal or "", capture_id)
+        else:
             self.parse(record, journal, capture_id)
+
+    def requisite(self, record: PageRecord, journal: str, capture_id: int) -> None:
+        """A resource a page loaded, as the crawl's media plan took its answer."""
+        body = self.body_of(record)
+        if body is None:
+            return
+        fetched = datetime.fromisoformat(record.fetched_at.replace("Z", "+00:00"))
+        role = self.media_roles.get(record.url) or role_by_type(record.headers.get("content-type"))
+        answer = FetchedPage(
+            url=record.url,
+            journal=journal,
+            body=body,
+            status=record.status or 0,
+            captured_at=fetched,
+            content_type=record.headers.get("content-type"),
+            capture=CaptureRef(capture_id, iso_seconds(fetched)),
+        )
+        self.follow(self.plan.media.on_answer(FetchMedia(record.url, role, journal), answer))
 
     def parse(self, record: PageRecord, journal: str, capture_id: int) -> None:
         fetched = datetime.fromisoformat(record.fetched_at.replace("Z", "+00:00"))
@@ -179,9 +204,18 @@ class Rebuild:
             self.report.pages += 1
         else:  # a 5xx or 429 the crawl retried or gave up on: archived, never parsed
             return
+        self.follow(steps)
+
+    def follow(self, steps: Sequence[object]) -> None:
+        """Save what a page gave; remember the role of every requisite it would have fetched."""
         for step in steps:
             if isinstance(step, PageItems):
                 self.save(step)
+                for item in step.items:
+                    if isinstance(item, MediaRef):
+                        self.media_roles.setdefault(item.url, item.role)
+            elif isinstance(step, FetchMedia):
+                self.media_roles.setdefault(step.url, step.role)
 
     def body_of(self, record: PageRecord) -> bytes | None:
         if record.body is not None:
@@ -266,12 +300,16 @@ def page_record(
     )
 
 
-def read_payload(path: Path, offset: int) -> bytes:
-    with open(path, "rb") as stream:
-        stream.seek(offset)
-        record = next(iter(ArchiveIterator(stream)))
-        payload: bytes = record.content_stream().read()
-    return payload
+def role_by_type(content_type: str | None) -> str:
+    """A requisite no page in the WARC names: its role by what it is."""
+    kind = (content_type or "").casefold()
+    if "css" in kind:
+        return STYLE
+    if "javascript" in kind or "ecmascript" in kind:
+        return SCRIPT
+    if "font" in kind:
+        return FONT
+    return IMAGE
 
 
 def served_at(headers: dict[str, str], fetched: datetime) -> datetime:

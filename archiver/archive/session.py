@@ -47,10 +47,10 @@ class ArchiveSession:
             max_file_bytes=max_file_bytes,
         )
 
-    def record_exchange(self, exchange: Exchange) -> CaptureRef:
-        """Write the exchange to the WARC (a revisit if its payload is archived); return its
-        `captures` row and the time its rows are stamped with."""
-        stored = self.warc.write(exchange, self.find_prior)
+    def record_exchange(self, exchange: Exchange, *, requisite: bool = False) -> CaptureRef:
+        """Write the exchange to the WARC (a revisit if its payload is archived, for a requisite
+        under any URL); return its `captures` row and the time its rows are stamped with."""
+        stored = self.warc.write(exchange, self.find_any_prior if requisite else self.find_prior)
         capture_id = store.save_capture(
             self.db,
             url=stored.url,
@@ -71,6 +71,11 @@ class ArchiveSession:
     def find_prior(self, url: str, digest: str) -> PriorCapture | None:
         """The original response record of this URL with this payload, if one is archived."""
         prior = store.prior_response(self.db, url, digest)
+        return PriorCapture(record_id=prior[0], url=prior[1], date=prior[2]) if prior else None
+
+    def find_any_prior(self, url: str, digest: str) -> PriorCapture | None:
+        """The same for a requisite, whose body may be archived under another URL."""
+        prior = store.prior_response(self.db, url, digest, any_url=True)
         return PriorCapture(record_id=prior[0], url=prior[1], date=prior[2]) if prior else None
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Any
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
@@ -156,7 +157,9 @@ class WarcWriter:
         self._rotate_if_full()
         head, body = split_message(exchange.response)
         digest = payload_digest(body)
-        prior = find_prior(exchange.url, digest) if find_prior and body else None
+        # A body cut short is kept whole as received: never a revisit of some other body.
+        wanted = find_prior is not None and bool(body) and not exchange.truncated
+        prior = find_prior(exchange.url, digest) if find_prior and wanted else None
         response_id = self.new_id()
         date = warc_date(exchange.fetched_at)
         fields = {
@@ -303,6 +306,15 @@ class WarcWriter:
 
 
 CDXJ_INDEX = "index.cdxj"
+
+
+def read_payload(path: Path, offset: int) -> bytes:
+    """The body of the record at `offset`, transfer and content codings undone."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        payload: bytes = record.content_stream().read()
+    return payload
 
 
 def warc_files(directory: Path) -> list[Path]:

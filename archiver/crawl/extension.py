@@ -158,7 +158,7 @@ class ArchiveExtension:
             truncated=truncated or None,
         )
         self._stat("archiver/warc/records")
-        capture = self.session.record_exchange(exchange)
+        capture = self.session.record_exchange(exchange, requisite="media" in request.meta)
         if truncated:
             store.mark_not_recoverable(self.session.db, capture.capture_id)
         return capture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy.settings import BaseSettings
 
 from archiver.plan.journal import PlanOptions
+from archiver.plan.media import MODES, MediaOptions
 
 # Each ARCHIVER_* number and what it must be, for a message that says which one is wrong.
 _NUMBERS = {
@@ -14,6 +15,8 @@ _NUMBERS = {
     "ARCHIVER_MAX_WAIT": (float, "a number of seconds"),
     "ARCHIVER_RATE_LIMIT_RETRIES": (int, "a whole number of retries"),
     "ARCHIVER_WARC_MAX_BYTES": (int, "a whole number of bytes"),
+    "ARCHIVER_MEDIA_MAX_BYTES": (int, "a whole number of bytes"),
+    "ARCHIVER_MEDIA_MAX_AGE_DAYS": (int, "a whole number of days"),
 }
 
 
@@ -27,6 +30,9 @@ def check_settings(settings: BaseSettings) -> None:
             raise ValueError(f"-s {name}={value}: it must be {meaning}") from None
         if number < 0 or (name == "ARCHIVER_MAX_DELETED_SHARE" and number > 1):
             raise ValueError(f"-s {name}={value}: it must be {meaning}")
+    mode = settings.get("ARCHIVER_MEDIA")
+    if mode not in MODES:
+        raise ValueError(f"-s ARCHIVER_MEDIA={mode}: it must be one of {', '.join(MODES)}")
 
 
 def plan_options(settings: BaseSettings) -> PlanOptions:
@@ -35,4 +41,16 @@ def plan_options(settings: BaseSettings) -> PlanOptions:
         full=settings.getbool("ARCHIVER_FULL"),
         refresh_window=settings.getint("ARCHIVER_REFRESH_WINDOW"),
         max_deleted_share=settings.getfloat("ARCHIVER_MAX_DELETED_SHARE"),
+    )
+
+
+def media_options(settings: BaseSettings) -> MediaOptions:
+    check_settings(settings)
+    return MediaOptions(
+        mode=settings.get("ARCHIVER_MEDIA"),
+        denied_hosts=tuple(
+            h.strip().casefold() for h in settings.getlist("ARCHIVER_MEDIA_DENY_HOSTS")
+        ),
+        max_bytes=settings.getint("ARCHIVER_MEDIA_MAX_BYTES"),
+        max_age_days=settings.getint("ARCHIVER_MEDIA_MAX_AGE_DAYS"),
     )

@@ -10,6 +10,8 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from archiver import store, urls
 from archiver.clock import now_iso
@@ -34,7 +36,19 @@ class StorePipeline:
         pipeline = cls(crawler)
         # The run is finished when the spider closes, which is when its reason is known.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
         return pipeline
+
+    def spider_error(self, failure: Failure, response: Response, spider: Spider) -> None:
+        """A bug while the spider handled a page (Scrapy logs it and goes on): the page is an
+        errors row, never lost in silence, and its capture stays unparsed, to be read back."""
+        error = failure.value
+        message = f"a bug while handling the page: {type(error).__name__}: {error}"[:500]
+        self.process_item(
+            PageItems(
+                (ErrorItem(url=response.url, kind="bug", message=message),), None, response.url
+            )
+        )
 
     @cached_property
     def archive(self) -> ArchiveExtension:

@@ -2,6 +2,7 @@
 
 from archiver.archive import layout
 from archiver.plan.failures import ANSWERED_ERROR_STATUSES
+from archiver.plan.media import DEFAULT_DENIED_HOSTS
 
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["archiver.crawl.spider"]
@@ -19,6 +20,16 @@ ARCHIVER_FULL = False
 ARCHIVER_REFRESH_WINDOW = 10
 # A full listing that would mark more than this share of a journal's posts deleted is distrusted.
 ARCHIVER_MAX_DELETED_SHARE = 0.5
+
+# What pages load (README, "What pages load"): `all` (images, userpics, stylesheets, scripts,
+# fonts), `images` (images and userpics only) or `none`. A resource larger than
+# ARCHIVER_MEDIA_MAX_BYTES is not fetched (its media row says so); one archived with a good
+# answer is fetched again after ARCHIVER_MEDIA_MAX_AGE_DAYS, or by `--full`. Hosts in
+# ARCHIVER_MEDIA_DENY_HOSTS (and their subdomains: trackers, counters, ads) are never fetched.
+ARCHIVER_MEDIA = "all"
+ARCHIVER_MEDIA_MAX_BYTES = 8 * 1024 * 1024
+ARCHIVER_MEDIA_MAX_AGE_DAYS = 30
+ARCHIVER_MEDIA_DENY_HOSTS = list(DEFAULT_DENIED_HOSTS)
 
 # Shown to LiveJournal's operators in the User-Agent, `archiver/VERSION (+ARCHIVER_CONTACT_URL)`,
 # so they can reach whoever runs the crawl. `-s USER_AGENT=...` replaces the whole string.

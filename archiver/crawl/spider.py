@@ -14,15 +14,15 @@ from twisted.python.failure import Failure
 from archiver import __version__, store
 from archiver.archive.recover import Unreadable, unsaved_pages
 from archiver.crawl.extension import archive_of
-from archiver.crawl.options import plan_options
+from archiver.crawl.options import media_options, plan_options
+from archiver.crawl.requests import media_request, page_request
 from archiver.crawl.responses import failure_reason, fetched_page, header
 from archiver.items import PageItems
 from archiver.plan.crawl_plan import CrawlPlan, Fetch, StartJournal, Step
 from archiver.plan.failures import REDIRECT_STATUSES
 from archiver.plan.journal import journal_names
+from archiver.plan.media import FetchMedia
 
-# LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them.
-ADULT_COOKIES: dict[str | bytes, Any] = {"adult_explicit": "1", "adult_concepts": "1"}
 Output = scrapy.Request | PageItems
 
 
@@ -47,15 +47,18 @@ class JournalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JournalSpider:
         spider: JournalSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.plan = CrawlPlan(spider.journals, plan_options(settings))
+        spider.plan = CrawlPlan(spider.journals, plan_options(settings), media_options(settings))
         # Redirects come back to the spider, which asks the plan whether to follow them.
         allowed = settings.getlist("HTTPERROR_ALLOWED_CODES")
         spider.handled_statuses = [*REDIRECT_STATUSES, *allowed]
         return spider
 
     async def start(self) -> AsyncIterator[Output]:
-        if not archive_of(self.crawler).is_open:  # the extension has said why
+        archive = archive_of(self.crawler)
+        if not archive.is_open:  # the extension has said why
             return
+        age = self.plan.media.options.max_age_days
+        self.plan.know_media(store.archived_media(archive.session.db, age))
         for journal in list(self.plan.journals):
             for output in self._recover(journal):
                 yield output
@@ -82,25 +85,24 @@ class JournalSpider(scrapy.Spider):
     def _steps(self, steps: Iterable[Step]) -> Iterator[Output]:
         for step in steps:
             if isinstance(step, Fetch):
-                yield self._request(step)
+                yield page_request(step, self.on_page, self.on_failure, self.handled_statuses)
+            elif isinstance(step, FetchMedia):
+                cap = self.plan.media.options.max_bytes
+                yield media_request(step, self.on_media, self.on_media_failure, cap)
             elif isinstance(step, StartJournal):
                 yield from self._steps(self._start(step.journal))
             else:
                 yield step
 
-    def _request(self, fetch: Fetch) -> scrapy.Request:
-        meta = {
-            "journal": fetch.journal,
-            "dont_redirect": True,
-            "handle_httpstatus_list": self.handled_statuses,
-        }
-        return scrapy.Request(
-            fetch.url,
-            callback=self.on_page,
-            errback=self.on_failure,
-            cookies=ADULT_COOKIES,
-            meta=meta,
-            priority=fetch.priority,
+    def on_media(self, response: Response) -> Iterator[Output]:
+        return self._steps(
+            self.plan.media.on_answer(response.meta["media"], fetched_page(response))
+        )
+
+    def on_media_failure(self, failure: Failure) -> Iterator[Output]:
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
+        return self._steps(
+            self.plan.media.on_failure(request.meta["media"], failure_reason(failure))
         )
 
     def on_page(self, response: Response) -> Iterator[Output]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -15,11 +16,21 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from archiver.archive.layout import WARC_DIRECTORY
+from archiver.archive.warc import read_payload
 from archiver.datasette.chart import monthly_chart_page
 from archiver.datasette.sanitize import sanitize_html
 from archiver.store import datasette_queries as queries
 
 REPLAY_ENV = "ARCHIVER_REPLAY_URL"  # e.g. http://127.0.0.1:8080/lj/ for a pywb collection
+MEDIA_ROUTE = "/-/archiver/media"
+# What stands in for an image the archive does not hold (a 404, a tracker, over the size cap).
+NOT_ARCHIVED_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40">'
+    '<rect width="160" height="40" fill="#eee" stroke="#bbb"/>'
+    '<text x="80" y="25" font-size="12" text-anchor="middle" fill="#666">image not archived'
+    "</text></svg>"
+)
 HTML_COLUMNS = frozenset({"body_html"})
 BODY_STYLE = "min-width:28em;max-width:46em;white-space:normal"
 
@@ -29,9 +40,8 @@ def render_cell(
     row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
 ) -> Any:
     if column in HTML_COLUMNS and isinstance(value, str):
-        return Markup(
-            f'<div class="archived-html" style="{BODY_STYLE}">{sanitize_html(value)}</div>'
-        )
+        shown = sanitize_html(value, rewrite_image=archived_image_url)
+        return Markup(f'<div class="archived-html" style="{BODY_STYLE}">{shown}</div>')
     if table == "posts" and column == "capture_id" and value is not None:
         # In a table view a foreign key arrives as {"value": ..., "label": ...}.
         capture_id = value.get("value") if isinstance(value, dict) else value
@@ -61,9 +71,40 @@ def _capture_links(row: Any, capture_id: Any, datasette: Any) -> Any:
     return inner
 
 
+def archived_image_url(src: str) -> str:
+    """Where this Datasette shows an image from: the archive's copy, or a placeholder."""
+    return f"{MEDIA_ROUTE}?url={quote(src, safe='')}"
+
+
 @hookimpl  # type: ignore[untyped-decorator]
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/-/archiver/chart$", chart)]
+    return [(r"^/-/archiver/chart$", chart), (rf"^{MEDIA_ROUTE}$", media)]
+
+
+async def media(request: Any, datasette: Any) -> Response:
+    """An archived image's body as it was served, read from the WARC; a placeholder for one
+    that was not archived. Never anything from outside the archive, never a script."""
+    await datasette.ensure_permissions(
+        request.actor, [("view-table", ("archive", "media")), "view-instance"]
+    )
+    db = datasette.get_database("archive")
+    found = (await db.execute(queries.MEDIA_BODY, [request.args.get("url", "")])).first()
+    content_type = str(found["content_type"] or "") if found else ""
+    if found is None or not content_type.casefold().startswith("image/"):
+        return _image_response(NOT_ARCHIVED_SVG.encode(), "image/svg+xml", "not archived")
+    warcs = Path(db.path).parent / WARC_DIRECTORY
+    body = read_payload(warcs / found["warc_file"], found["warc_offset"])
+    return _image_response(body, content_type, "archived")
+
+
+def _image_response(body: bytes, content_type: str, state: str) -> Response:
+    headers = {
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        "X-Content-Type-Options": "nosniff",
+        "X-Archiver-Media": state,
+        "Cache-Control": "max-age=86400",
+    }
+    return Response(body, content_type=content_type, headers=headers)
 
 
 async def chart(request: Any, datasette: Any) -> Response:

@@ -3,11 +3,13 @@
 Post bodies and comments are whatever their authors (or spammers) wrote. They are shown as
 HTML in Datasette, so everything that could run or phone home is removed: script, style,
 iframe, object, form and the like with their content, every `on*` attribute, `style`, and any
-URL that is not http(s) (`javascript:`, `data:`, `vbscript:`...). Images stay, as LiveJournal
-showed them.
+URL that is not http(s) (`javascript:`, `data:`, `vbscript:`...). Images stay, but each is
+shown from the archive (`rewrite_image`), never fetched from where the author put it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import nh3
 
@@ -34,8 +36,15 @@ DROPPED_WITH_CONTENT = frozenset(
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 
-def sanitize_html(html: str) -> str:
-    """The HTML with only harmless markup left; links open no window on this page."""
+def sanitize_html(html: str, rewrite_image: Callable[[str], str] | None = None) -> str:
+    """The HTML with only harmless markup left; links open no window on this page; every
+    image's `src` (an http(s) URL by then) passed through `rewrite_image`."""
+
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if rewrite_image is not None and element == "img" and attribute == "src":
+            return rewrite_image(value)
+        return value
+
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -44,4 +53,5 @@ def sanitize_html(html: str) -> str:
         url_schemes=set(ALLOWED_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=keep,
     )

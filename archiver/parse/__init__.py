@@ -8,6 +8,8 @@
   form or says comments are disabled), the `CommentItem`s of this page, and `PageLinks(kind="post")`
   when there are further comment pages, folded threads or year links to follow;
 - a listing page (index, tag, calendar): `JournalItem` (if known) and `PageLinks`;
+- on a post or listing page, a `MediaRef` for each image, userpic, stylesheet and script it
+  loads (after the other items), with the post or comment it belongs to;
 - an RSS / Atom feed: `JournalItem` and `PageLinks(kind="rss"|"atom")`;
 - an error page: `JournalItem` with the journal's status (deleted, purged, suspended, blocked,
   renamed), or `LockedPostItem` for a protected entry (after the `JournalItem` when the page
@@ -47,6 +49,7 @@ from archiver.parse.listing import (
     year_links,
 )
 from archiver.parse.markup import decode_body, get_str
+from archiver.parse.media import listing_page_media, post_page_media
 from archiver.parse.page import Page
 from archiver.parse.policy import parse_policy
 from archiver.parse.post import find_post_root, parse_post
@@ -109,7 +112,11 @@ def _parse(
     journal = page.journal
     known = journal_from_site(page)
     if page.ref.kind in LISTING_KINDS and journal:
-        return [*([known] if known else []), parse_listing(page, journal)]
+        return [
+            *([known] if known else []),
+            parse_listing(page, journal),
+            *listing_page_media(page, journal),
+        ]
     if known is not None:
         return [known]
     raise ParseError(url, f"not a page this parser knows ({page.ref.kind} URL, {skin.name} skin)")
@@ -128,6 +135,11 @@ def _post_page(page: Page, root: Selector) -> list[Item]:
         items.append(policy)
     comments = parse_comments(page, post.journal, post.ditemid)
     items.extend(comments.comments)
+    items.extend(
+        post_page_media(
+            page, post.journal, post.ditemid, root, comments.comments, comments.userpics
+        )
+    )
     years = year_links(page, post.journal)
     if comments.more_urls or years:
         items.append(

@@ -20,6 +20,7 @@ from archiver.items import CommentItem
 from archiver.parse.dates import DateParseError, from_timestamp, parse_date
 from archiver.parse.markup import class_set, cleaned_copy, first, has_class, inner_html, text_of
 from archiver.parse.page import Page
+from archiver.parse.requisites import USERPIC_HOSTS
 from archiver.parse.site_json import as_int, as_str
 
 STATES = ("screened", "deleted", "frozen", "spammed", "suspended")
@@ -35,6 +36,7 @@ _MARGIN = re.compile(r"margin-left\s*:\s*(\d+)")
 class CommentsResult:
     comments: list[CommentItem] = field(default_factory=list)
     more_urls: list[str] = field(default_factory=list)  # other comment pages, folded threads
+    userpics: dict[int, str] = field(default_factory=dict)  # talkid -> the commenter's userpic
 
 
 def parse_comments(page: Page, journal: str, ditemid: int) -> CommentsResult:
@@ -104,6 +106,7 @@ def _from_json(
             result.more_urls.append(
                 _thread_url(page, journal, ditemid, talkid, as_str(entry.get("thread_url")))
             )
+        _note_userpic(result, talkid, as_str(entry.get("userpic")))
 
 
 def _state_from_json(entry: dict[str, Any]) -> str:
@@ -193,6 +196,7 @@ def _from_s2(page: Page, journal: str, ditemid: int, result: CommentsResult) -> 
         )
         if collapsed:
             result.more_urls.append(_thread_url(page, journal, ditemid, talkid, ""))
+        _note_userpic(result, talkid, wrap.xpath(f".//img{own}/@src").get())
 
 
 def _s2_poster(info: dict[str, Any], in_markup: str | None) -> str | None:
@@ -254,6 +258,8 @@ def _from_leaves(page: Page, journal: str, ditemid: int, result: CommentsResult)
         )
         if collapsed:
             result.more_urls.append(_thread_url(page, journal, ditemid, talkid, ""))
+        if leaf is not None:
+            _note_userpic(result, talkid, leaf.xpath(".//img/@src").get())
 
 
 # ---------------------------------------------------------------- 2017+ mdspost (C2)
@@ -304,9 +310,17 @@ def _from_mdspost(page: Page, journal: str, ditemid: int, result: CommentsResult
         )
         if collapsed:
             result.more_urls.append(_thread_url(page, journal, ditemid, talkid, ""))
+        if comment is not None:
+            _note_userpic(result, talkid, comment.xpath(".//img/@src").get())
 
 
 # ---------------------------------------------------------------- shared
+
+
+def _note_userpic(result: CommentsResult, talkid: int, src: str | None) -> None:
+    """The commenter's picture, when the comment shows one on LiveJournal's userpic host."""
+    if src and urlsplit(src).hostname in USERPIC_HOSTS:
+        result.userpics[talkid] = src
 
 
 def _state_in(tokens: Any) -> str:

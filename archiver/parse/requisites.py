@@ -25,7 +25,7 @@ _IMAGE_ATTRIBUTES = ("src", "data-src", "data-original", "data-lazy-src", "data-
 _SRCSET_ATTRIBUTES = ("srcset", "data-srcset")
 _IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|svg|avif)$", re.IGNORECASE)
 _FONT_PATH = re.compile(r"\.(?:woff2?|ttf|otf|eot)$", re.IGNORECASE)
-_USERPIC_HOSTS = frozenset({"l-userpic.livejournal.com", "userpic.livejournal.com"})
+USERPIC_HOSTS = frozenset({"l-userpic.livejournal.com", "userpic.livejournal.com"})
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -42,7 +42,7 @@ def absolute(base: str, href: str) -> str | None:
 
 
 def role_of_image(url: str) -> str:
-    return USERPIC if urlsplit(url).hostname in _USERPIC_HOSTS else IMAGE
+    return USERPIC if urlsplit(url).hostname in USERPIC_HOSTS else IMAGE
 
 
 def srcset_urls(value: str) -> list[str]:
@@ -136,5 +136,5 @@ def unique(urls: Iterable[str | None]) -> list[str]:
 def userpics_in(values: Iterable[object]) -> Iterator[str]:
     """The userpic URLs among JSON values (`Site.page.comments[].userpic`)."""
     for value in values:
-        if isinstance(value, str) and urlsplit(value).hostname in _USERPIC_HOSTS:
+        if isinstance(value, str) and urlsplit(value).hostname in USERPIC_HOSTS:
             yield value

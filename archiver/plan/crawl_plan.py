@@ -2,7 +2,8 @@
 
 The spider hands every event to the plan (a journal to start, a parsed page, a redirect, a
 failed fetch) and gets back steps: `Fetch` a URL, save `PageItems`, or `StartJournal` (a
-journal renamed to a new name, whose archive knowledge the spider looks up first).
+journal renamed to a new name, whose archive knowledge the spider looks up first), or
+`FetchMedia`, one of the things a page loads (`archiver.plan.media` decides which).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from archiver.items import (
     Item,
     JournalItem,
     JournalKnowledge,
+    MediaRef,
     PageItems,
     PageLinks,
     PostItem,
@@ -31,6 +33,7 @@ from archiver.plan import deletions, follow
 from archiver.plan.failures import RENAME_EVIDENCE, failure_kind, failure_message
 from archiver.plan.follow import LISTING_PAGE_KINDS, FollowDecision
 from archiver.plan.journal import UNAVAILABLE, JournalState, Mode, PlanOptions
+from archiver.plan.media import FetchMedia, MediaOptions, MediaPlan
 from archiver.plan.outcome import CrawlOutcome
 
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
@@ -49,12 +52,18 @@ class StartJournal:
     journal: str
 
 
-Step = Fetch | PageItems | StartJournal
+Step = Fetch | PageItems | StartJournal | FetchMedia
 
 
 class CrawlPlan:
-    def __init__(self, journals: list[str], options: PlanOptions | None = None) -> None:
+    def __init__(
+        self,
+        journals: list[str],
+        options: PlanOptions | None = None,
+        media: MediaOptions | None = None,
+    ) -> None:
         self.options = options or PlanOptions()
+        self.media = MediaPlan(media or MediaOptions())
         self.journals = list(dict.fromkeys(journals))
         self._states = {name: JournalState(name) for name in self.journals}
         self._recovered: set[str] = set()  # post pages read back from the WARC this run
@@ -116,7 +125,7 @@ class CrawlPlan:
         query = urls.classify(url).query or {}
         if set(query) & COMMENT_VIEW_KEYS:
             # Another page of a post's comments: the post itself was saved from its first page.
-            items = [i for i in items if isinstance(i, CommentItem | PageLinks)]
+            items = [i for i in items if isinstance(i, CommentItem | PageLinks | MediaRef)]
         # Journal styles (S2) show no reply form: their ?format=light twin is read for the
         # policy and the widget only.
         light_only = query.get("format") == "light"
@@ -125,13 +134,20 @@ class CrawlPlan:
             state.policy_requested = True
         saves: list[Item] = []
         steps: list[Step] = []
+        refs = [item for item in items if isinstance(item, MediaRef)]
         for item in items:
             if isinstance(item, PageLinks):
                 steps.extend(self._follow(item, state))
-            elif not light_only or isinstance(item, POLICY_ITEMS):
+            elif not light_only or isinstance(item, (*POLICY_ITEMS, MediaRef)):
                 saves.append(item)
                 steps.extend(self._on_item(item, state))
-        return [PageItems(tuple(saves), capture, url), *steps]
+        return [PageItems(tuple(saves), capture, url), *steps, *self.media.on_refs(refs)]
+
+    def know_media(self, archived: frozenset[str]) -> None:
+        """The requisites the archive holds a recent good answer for: not fetched again, unless
+        the run is a full one."""
+        if not self.options.full:
+            self.media.archived = archived
 
     def on_body(self, page: FetchedPage, *, recovered: bool = False) -> list[Step]:
         """A page's body, fetched now or read back from the WARC: parsed, then `on_page`."""

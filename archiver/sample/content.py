@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from archiver import urls
-from archiver.sample import seed_data
+from archiver.sample import media, seed_data
 from archiver.sample.defaults import DEFAULT_BULK_POSTS
 
 # The sample server's clock at revision 0; each round of activity moves it on by ROUND_LENGTH.
@@ -24,6 +25,8 @@ ROUND_LENGTH = timedelta(days=7)
 BULK_JOURNAL = "bulk_journal"
 
 COUNTED_STATES = frozenset({"active", "frozen"})
+# The states whose comments show their author and text (the others show a placeholder).
+SHOWN_STATES = COUNTED_STATES
 
 
 @dataclass(frozen=True)
@@ -236,13 +239,15 @@ def _generate_comments(
             poster = None if rng.random() < 0.12 else rng.choice(seed_data.COMMENTERS)
             if state == "suspended":
                 poster = "banned_guy"
+            subject = rng.choice(seed_data.COMMENT_SUBJECTS) if rng.random() < 0.3 else ""
+            text = seed_data.sentence(rng, "en", 6, 20)
             flat.append(
                 Comment(
                     talkid=talkid,
                     parent=None if parent is None else parent.talkid,
                     poster=poster,
-                    subject=rng.choice(seed_data.COMMENT_SUBJECTS) if rng.random() < 0.3 else "",
-                    body_html=seed_data.sentence(rng, "en", 6, 20),
+                    subject=subject,
+                    body_html=_comment_body(text, journal, ditemid, talkid, poster),
                     posted=batch_start + timedelta(minutes=37 * (i + 1) + rng.randint(0, 30)),
                     state=state,
                     depth=depth,
@@ -250,6 +255,17 @@ def _generate_comments(
             )
             talkid += rng.randint(1, 3)
     return _depth_first(flat)
+
+
+def _comment_body(
+    text: str, journal: str, ditemid: int, talkid: int, poster: str | None, chance: float = 0.08
+) -> str:
+    """A comment's text; now and then (a separate draw, so the rest stays as it was) with a
+    picture of the commenter's after it."""
+    if poster is None or stable_rng("comment-photo", journal, ditemid, talkid).random() >= chance:
+        return text
+    picid = media.photo_id(journal, ditemid, talkid)
+    return f"{text}<br>{media.comment_photo_html(poster, picid)}"
 
 
 def _pick_parent(rng: random.Random, flat: list[Comment]) -> Comment | None:
@@ -339,13 +355,17 @@ def _generated_post(
     security = "friends" if roll < 0.04 else "private" if roll < 0.05 else "public"
     meta_roll = rng.random()
     base_comments = rng.choice((0, 0, 1, 2, 3, 5, 8)) if rng.random() < 0.97 else 24
+    ditemid = _ditemid(jitemid, rng)
+    poster = rng.choice(posters) if posters else journal
+    title = seed_data.title(rng, language) if rng.random() < 0.93 else ""
+    text, pictured = seed_data.body(rng, language)
     return Post(
         journal=journal,
-        ditemid=_ditemid(jitemid, rng),
-        poster=rng.choice(posters) if posters else journal,
-        title=seed_data.title(rng, language) if rng.random() < 0.93 else "",
+        ditemid=ditemid,
+        poster=poster,
+        title=title,
         published=when,
-        body_html=seed_data.body(rng, language),
+        body_html=_with_photos(text, journal, ditemid, poster, pictured),
         tags=tags,
         security=security,
         mood=rng.choice(seed_data.MOODS) if meta_roll < 0.2 else None,
@@ -353,6 +373,27 @@ def _generated_post(
         location=rng.choice(seed_data.LOCATIONS) if 0.2 < meta_roll < 0.28 else None,
         base_comments=base_comments,
     )
+
+
+def _with_photos(text: str, journal: str, ditemid: int, owner: str, pictured: bool) -> str:
+    """The body with its photos, each a paragraph after the text: one or two when the body's
+    own draw asked for a picture, else one for about one post in eight (a separate draw)."""
+    rng = stable_rng("photos", journal, ditemid)
+    count = (2 if rng.random() < 0.3 else 1) if pictured else (1 if rng.random() < 0.12 else 0)
+    photos = [
+        media.photo_html(owner, media.photo_id(journal, ditemid, i), rng.choice(media.PHOTO_STYLES))
+        for i in range(count)
+    ]
+    return "<br /><br />".join([text, *photos])
+
+
+def _add_photo(text: str, owner: str, picid: int, style: str) -> str:
+    return f"{text}<br /><br />{media.photo_html(owner, picid, style)}"
+
+
+# The posts that carry the photo answering 404 and the one over the crawler's cap.
+MISSING_PHOTO_POST = ("zloy_odessit", 6635)
+HUGE_PHOTO_POST = ("zloy_odessit", 1290 * 256 + 77)  # the promoted post
 
 
 # ---------------------------------------------------------------- journals at revision 0
@@ -369,7 +410,9 @@ def _zloy_odessit() -> Journal:
         poster=name,
         title="Afghan Trap 2.0",
         published=datetime(2021, 7, 12, 10, 24),
-        body_html=seed_data.SEED_BODY_HTML,
+        body_html=_add_photo(
+            seed_data.SEED_BODY_HTML, name, media.photo_id(name, 1281 * 256 + 154, 0), "linked"
+        ),
         tags=("english",),
         fixed_comments=(),
     )
@@ -379,13 +422,21 @@ def _zloy_odessit() -> Journal:
         poster=name,
         title=seed_data.PROMO_TITLE,
         published=datetime(2021, 9, 30, 19, 5),
-        body_html=seed_data.PROMO_BODY_HTML,
+        body_html=_add_photo(seed_data.PROMO_BODY_HTML, name, media.HUGE_PICID, "linked"),
         tags=("азербайджан", "відео"),
         fixed_comments=promo_comments(name, 1290 * 256 + 77),
     )
+    posts = [
+        dataclasses.replace(
+            p, body_html=_add_photo(p.body_html, name, media.MISSING_PICID, "plain")
+        )
+        if (name, p.ditemid) == MISSING_PHOTO_POST
+        else p
+        for p in posts
+    ]
     return Journal(
         username=name,
-        userid=9843211,
+        userid=seed_data.USERIDS[name],
         title="Злой одессит",
         language="uk",
         style="schemius",
@@ -423,7 +474,7 @@ def _kelijah() -> Journal:
     ]
     return Journal(
         username=name,
-        userid=7519330,
+        userid=seed_data.USERIDS[name],
         title="Компьютерная лингвистика",
         language="en",
         style="s2",
@@ -637,6 +688,7 @@ def iter_manifest(site: Site) -> Iterator[dict[str, object]]:
                 "comment_count": comment_count(post),
                 "security": post.security,
                 "edited_in_round": post.edited_in_round,
+                "media": post_media(journal, post),
             }
 
 
@@ -653,10 +705,67 @@ def promo_comments(journal: str, ditemid: int) -> tuple[Comment, ...]:
                 parent=parent,
                 poster=seed_data.COMMENTERS[i % len(seed_data.COMMENTERS)],
                 subject="",
-                body_html=seed_data.sentence(rng, "ru", 4, 12),
+                body_html=_comment_body(
+                    seed_data.sentence(rng, "ru", 4, 12),
+                    journal,
+                    ditemid,
+                    7000 + i,
+                    seed_data.COMMENTERS[i % len(seed_data.COMMENTERS)],
+                    chance=1.0 if i == 4 else 0.0,
+                ),
                 posted=start.replace(minute=31 + i),
                 state="active",
                 depth=1 if parent is None else 2,
             )
         )
     return tuple(comments)
+
+
+def post_media(journal: Journal, post: Post) -> list[dict[str, object]]:
+    """The pictures the post's pages show: its author's userpic and its body's photos (`talkid`
+    null), then each shown comment's userpic and photos, in page order. Every URL on the picture
+    hosts (`ic.pics`, `l-userpic`) that any page of the post (comment pages, `?thread=` pages,
+    every skin) shows is here, with its answer: status, length, and whether it exceeds the
+    crawler's default cap. A locked post's page shows none; a real page served verbatim, what it
+    shows."""
+    if not post.is_public:
+        return []
+    found: list[tuple[str, int | None]] = []
+    if post.ditemid in journal.verbatim:
+        found = _verbatim_pictures(seed_data.data_bytes(journal.verbatim[post.ditemid]).decode())
+    else:
+        found.append((media.userpic_url(post.poster), None))
+        found += [(url, None) for url in media.pictures_in(post.body_html)]
+        for c in comments_of(post):
+            if c.state not in SHOWN_STATES:
+                continue
+            if c.poster:
+                found.append((media.userpic_url(c.poster), c.talkid))
+            found += [(url, c.talkid) for url in media.pictures_in(c.body_html)]
+    records: list[dict[str, object]] = []
+    for url, talkid in dict.fromkeys(found):
+        length = media.answer_length(url)
+        records.append(
+            {
+                "url": url,
+                "role": media.role_of(url),
+                "talkid": talkid,
+                "status": media.answer_status(url),
+                "length": length,
+                "over_cap": length is not None and length > media.MEDIA_CAP,
+            }
+        )
+    return records
+
+
+def _verbatim_pictures(page: str) -> list[tuple[str, int | None]]:
+    """The picture-host URLs of a real page, each with the S2 comment (`ljcmtN`) it stands in."""
+    marks = [(m.start(), int(m.group(1))) for m in re.finditer(r'id="ljcmt(\d+)"', page)]
+    found: list[tuple[str, int | None]] = []
+    for match in media.PICTURE_URL.finditer(page):
+        owner = [talkid for at, talkid in marks if at < match.start()]
+        url = match.group(0)
+        found.append(
+            (f"https:{url}" if url.startswith("//") else url, owner[-1] if owner else None)
+        )
+    return found

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, quote, urlsplit
 
 from archiver import urls
-from archiver.sample import render
+from archiver.sample import media, render
 from archiver.sample.content import Journal, Site
 from archiver.sample.seed_data import data_bytes
 
@@ -100,9 +101,28 @@ def _redirect(site: Site, status: int, location: str) -> Response:
     return Response(status, REASONS[status], headers, body.encode())
 
 
+def _media(site: Site, found: media.Answer) -> Response:
+    """A picture, stylesheet, script or font: no cookies; kept a month (a tracker: not at all)."""
+    headers: tuple[tuple[str, str], ...] = (
+        ("Date", format_datetime(site.now, usegmt=True)),
+        ("Content-Type", found.content_type),
+        ("Last-Modified", format_datetime(MEDIA_MODIFIED, usegmt=True)),
+        ("Cache-Control", "max-age=2592000" if found.status == 200 else "no-cache"),
+    )
+    if found.cors:
+        headers += (("Access-Control-Allow-Origin", "*"),)
+    return Response(found.status, REASONS[found.status], headers, found.body)
+
+
+MEDIA_MODIFIED = datetime(2021, 10, 3, 12, 0, tzinfo=UTC)
+
+
 def respond(site: Site, request: Request) -> Response:
     parts = urlsplit(request.url)
     host = (parts.hostname or "").lower()
+    found = media.answer(request.url)
+    if found is not None:
+        return _media(site, found)
     if host == urls.WWW_HOST:
         return _www(site, request)
     username = urls.username_from_host(host)

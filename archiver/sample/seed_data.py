@@ -49,6 +49,24 @@ HOSTILE_BODY_HTML = (
     '<img src="https://l-stat.livejournal.net/img/harmless.png" alt="a real image" />'
 )
 
+# Users' numeric ids: the journals' own (Site.journal.id), p2004r's and his userpic's from the real
+# page kelijah-266132; everyone else's are made up from the name (archiver.sample.media.userid_of).
+USERIDS: dict[str, int] = {
+    "zloy_odessit": 9843211,
+    "kelijah": 7519330,
+    "tea_club": 5550001,
+    "moskvich": 7100001,
+    "adult_notes": 7200001,
+    "new_name": 7300001,
+    "gone_away": 7400001,
+    "purged_user": 7400002,
+    "banned_user": 7400003,
+    "alstrangers": 7400004,
+    "bulk_journal": 6000001,
+    "p2004r": 37697966,
+}
+USERPIC_IDS: dict[str, int] = {"p2004r": 110181423}
+
 COMMENTERS = ("tea_lover", "oolong_fan", "puerh_man", "p2004r", "odessa_mama", "bystander")
 
 COMMENT_SUBJECTS = ("Re: question", "Agreed", "Hmm", "Не согласен", "Дякую!", "A thought")
@@ -195,7 +213,9 @@ def title(rng: random.Random, language: str) -> str:
     return sentence(rng, language, 2, 6).rstrip(".")
 
 
-def body(rng: random.Random, language: str) -> str:
+def body(rng: random.Random, language: str) -> tuple[str, bool]:
+    """A generated post body, and whether it ends with a photo (the caller makes its markup: the
+    photo's URL names the post's author)."""
     paragraphs = [
         " ".join(sentence(rng, language, 5, 14) for _ in range(rng.randint(1, 4)))
         for _ in range(rng.randint(1, 4))
@@ -203,9 +223,7 @@ def body(rng: random.Random, language: str) -> str:
     parts = [html.escape(p, quote=False) for p in paragraphs]
     if rng.random() < 0.15:
         parts.insert(1, '<a name="cutid1"></a>')
-    if rng.random() < 0.1:
-        parts.append('<img src="https://ic.pics.livejournal.com/sample/1/1_original.jpg" />')
-    return "<br /><br />".join(parts)
+    return "<br /><br />".join(parts), rng.random() < 0.1
 
 
 # The two real kelijah pages are served verbatim; these are their facts (SOURCES.md).

@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from archiver.sample import routes
+from archiver.sample import media, routes
 from archiver.sample.content import Site, build_site
 from archiver.sample.faults import FaultOptions, choose_fault
 from archiver.sample.tls import server_context
@@ -34,6 +34,9 @@ class ServerStats:
     requests: int = 0
     faults: dict[str, int] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
+    # Every request line naming a tracker host (media.TRACKER_DOMAINS): "CONNECT host:port" for a
+    # tunnel to one, the URL for a request in proxy form or inside a tunnel. A crawl sends none.
+    tracker_requests: list[str] = field(default_factory=list)
 
 
 class SampleServer:
@@ -93,6 +96,8 @@ class SampleServer:
             method, target, version, headers = head
             await _discard_body(reader, headers)
             if method == "CONNECT" and tunnel_host is None:
+                if media.is_tracker(target.rsplit(":", 1)[0]):
+                    self.stats.tracker_requests.append(f"CONNECT {target}")
                 writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 await writer.drain()
                 assert self._tls is not None
@@ -108,6 +113,8 @@ class SampleServer:
         self, writer: asyncio.StreamWriter, request: routes.Request, version: str
     ) -> bool:
         self.stats.requests += 1
+        if media.is_tracker(urlsplit(request.url).hostname or ""):
+            self.stats.tracker_requests.append(request.url)
         attempt = self.stats.attempts.get(request.url, 0) + 1
         self.stats.attempts[request.url] = attempt
         fault = choose_fault(self.faults, request.url, attempt, self.stats.requests)
@@ -258,6 +265,16 @@ class RunningServer:
     @property
     def proxy_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def tracker_requests(self) -> int:
+        """How many requests for tracker hosts the server has had (tunnels to them included)."""
+        return len(self.server.stats.tracker_requests)
+
+    @property
+    def tracker_urls(self) -> list[str]:
+        """What those requests asked for, in order (`CONNECT host:443` for a tunnel)."""
+        return list(self.server.stats.tracker_requests)
 
 
 @contextmanager

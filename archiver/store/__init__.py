@@ -26,6 +26,7 @@ from archiver.store.captures import (
 from archiver.store.comments import save_comment, save_comment_policy
 from archiver.store.journals import ensure_journal, mark_listed, save_journal
 from archiver.store.knowledge import journal_knowledge
+from archiver.store.media import archived_media, save_media, save_media_ref
 from archiver.store.pages import STORAGE_FAILURE, is_storage_failure, save_page
 from archiver.store.posts import (
     count_missing_posts,
@@ -61,6 +62,7 @@ __all__ = [
     "CaptureRow",
     "PostOutcome",
     "all_captures",
+    "archived_media",
     "close_killed_runs",
     "count_missing_posts",
     "ensure_journal",
@@ -84,6 +86,8 @@ __all__ = [
     "save_comment_policy",
     "save_journal",
     "save_locked_post",
+    "save_media",
+    "save_media_ref",
     "save_page",
     "save_post",
     "save_recent_posts",

@@ -91,14 +91,21 @@ def mark_not_recoverable(db: Database, capture_id: int) -> None:
         db.execute("UPDATE captures SET parsed = 0 WHERE id = ?", [capture_id])
 
 
-def prior_response(db: Database, url: str, digest: str) -> tuple[str, str, str] | None:
-    """(record id, URL, WARC-Date) of the first response record of `url` with this payload."""
-    row = db.execute(
-        "SELECT record_id, url, fetched_at FROM captures WHERE url = ? "
-        "AND payload_digest = ? AND record_type = 'response' ORDER BY id LIMIT 1",
-        [url, digest],
-    ).fetchone()
-    return (row[0], row[1], row[2]) if row else None
+def prior_response(
+    db: Database, url: str, digest: str, *, any_url: bool = False
+) -> tuple[str, str, str] | None:
+    """(record id, URL, WARC-Date) of the first response record of `url` with this payload;
+    with `any_url`, else of any URL (a requisite: the same userpic under two addresses)."""
+    searches = [("url = ? AND ", [url, digest])] + ([("", [digest])] if any_url else [])
+    for condition, args in searches:
+        row = db.execute(
+            f"SELECT record_id, url, fetched_at FROM captures WHERE {condition}"
+            "payload_digest = ? AND record_type = 'response' ORDER BY id LIMIT 1",
+            args,
+        ).fetchone()
+        if row:
+            return (row[0], row[1], row[2])
+    return None
 
 
 _CAPTURE_COLUMNS = (

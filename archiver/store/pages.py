@@ -20,12 +20,15 @@ from archiver.items import (
     ErrorItem,
     JournalItem,
     LockedPostItem,
+    MediaItem,
+    MediaRef,
     PostItem,
     RecentPostItem,
 )
 from archiver.store.captures import mark_parsed
 from archiver.store.comments import save_comment, save_comment_policy
 from archiver.store.journals import save_journal
+from archiver.store.media import save_media, save_media_ref
 from archiver.store.posts import save_locked_post, save_post
 from archiver.store.runs import record_error
 from archiver.store.widget import save_recent_posts
@@ -92,4 +95,9 @@ def _save_one(
     if isinstance(item, ErrorItem):
         record_error(db, run_id, item.url, item.kind, item.message, seen_at)
         return "errors"
+    if isinstance(item, MediaRef):
+        return "media_links" if save_media_ref(db, item, seen_at, capture_id) else "media_refs"
+    if isinstance(item, MediaItem):
+        save_media(db, item, seen_at, capture_id)
+        return "media"
     raise TypeError(f"cannot save a {type(item).__name__}")

@@ -411,6 +411,48 @@ def _mark_parsed_captures(db: Database) -> None:
     )
 
 
+def _keep_media(db: Database) -> None:
+    # What pages load (images, userpics, styles, scripts, fonts): one row per URL, and which
+    # posts and comments show each; talkid 0 is the post itself.
+    db.execute(
+        """
+        CREATE TABLE media (
+            url TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            status INTEGER,
+            content_type TEXT,
+            length INTEGER,
+            payload_digest TEXT,
+            note TEXT,
+            first_capture_id INTEGER REFERENCES captures(id),
+            last_capture_id INTEGER REFERENCES captures(id),
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE media_links (
+            journal TEXT NOT NULL REFERENCES journals(username),
+            ditemid INTEGER NOT NULL,
+            talkid INTEGER NOT NULL DEFAULT 0,
+            url TEXT NOT NULL,
+            role TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            capture_id INTEGER REFERENCES captures(id),
+            PRIMARY KEY (journal, ditemid, talkid, url, role)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_media_links_url ON media_links (url)")
+    # A body stored once whatever URL it came from: revisits are found by digest alone too.
+    db.execute("CREATE INDEX idx_captures_payload_digest ON captures (payload_digest)")
+    for table in ("journals", "posts", "comments"):
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN userpic_url TEXT")
+
+
 # In order; never rename or reorder an applied one, only append.
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0001_create_tables", _create_tables),
@@ -419,6 +461,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0004_complete_listings", _remember_complete_listings),
     ("0005_post_index_view", _create_post_index),
     ("0006_parsed_captures", _mark_parsed_captures),
+    ("0007_media", _keep_media),
 )
 
 

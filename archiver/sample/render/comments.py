@@ -8,6 +8,7 @@ from datetime import datetime
 
 from archiver import urls
 from archiver.sample.content import Comment, Journal, Post
+from archiver.sample.media import userpic_url
 from archiver.sample.render.comment_view import (
     FROZEN_TEXT,
     PLACEHOLDER_TEXT,
@@ -20,7 +21,6 @@ from archiver.sample.render.markup import (
     ANONYMOUS_USERPIC_URL,
     STAT,
     USERHEAD_URL,
-    USERPIC_URL,
     WWW,
     esc,
     ljuser,
@@ -45,7 +45,7 @@ def _reply_url(post: Post, talkid: int) -> str:
 
 
 def _userpic(comment: Comment) -> str:
-    return USERPIC_URL if comment.poster else ANONYMOUS_USERPIC_URL
+    return userpic_url(comment.poster) if comment.poster else ANONYMOUS_USERPIC_URL
 
 
 # ---------------------------------------------------------------- schemius: Site.page.comments
@@ -322,7 +322,8 @@ def _schemius_leaf(post: Post, shown: Shown) -> str:
         base = esc(urls.journal_root(c.poster))
         userpic = (
             f'<a href="{base}" target="_blank" class="b-leaf-userpic-inner" lj:user="{user}">'
-            f'<img src="{esc(USERPIC_URL)}" alt="{user}" loading="lazy" title="{user}"/></a>'
+            f'<img src="{esc(userpic_url(c.poster))}" alt="{user}" loading="lazy" title="{user}"/>'
+            "</a>"
         )
         name = ljuser(c.poster)
     else:
@@ -453,8 +454,8 @@ def _s2_comment(journal: Journal, post: Post, shown: Shown, parity: str) -> str:
     owner = c.poster == journal.username
     if c.poster:
         upic = (
-            f'<div class="comment-upic"><img alt="" height="100" src="{esc(USERPIC_URL)}" '
-            'width="100"/></div>\n'
+            f'<div class="comment-upic"><img alt="" height="100" '
+            f'src="{esc(userpic_url(c.poster))}" width="100"/></div>\n'
         )
         who = ljuser(c.poster)
     else:

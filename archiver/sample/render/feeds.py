@@ -6,7 +6,8 @@ from datetime import datetime
 
 from archiver import urls
 from archiver.sample.content import Journal, Post, Site, comment_count, site_now
-from archiver.sample.render.markup import USERPIC_URL, esc, post_utc, rfc822, w3c_utc
+from archiver.sample.media import userpic_url
+from archiver.sample.render.markup import esc, post_utc, rfc822, w3c_utc
 
 FEED_ITEMS = 25
 LJ_NS = "http://www.livejournal.org/rss/lj/1.0/"
@@ -60,7 +61,7 @@ def rss(site: Site, journal: Journal) -> str:
   {_tag("lj:journalid", journal.userid)}
   {_tag("lj:journaltype", _journal_type(journal))}
   <image>
-    {_tag("url", USERPIC_URL)}
+    {_tag("url", userpic_url(journal.username))}
     {_tag("title", title)}
     {_tag("link", root)}
     <width>100</width>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archiver import urls
+from archiver.sample import media
 from archiver.sample.content import Journal, Post
 from archiver.sample.render.lang import label, lang_of
 from archiver.sample.render.markup import (
@@ -67,6 +68,7 @@ def schemius_document(journal: Journal, *, title: str, head: str, main: str, scr
 <meta charset="utf-8"/>
 <meta content="width=device-width,minimum-scale=1,initial-scale=1" name="viewport"/>
 <title>{esc(title)}</title>
+{media.links(media.SCHEMIUS_STYLES, media.SCHEMIUS_SCRIPTS)}
 {feed_links(journal)}
 {head}
 </head>
@@ -84,6 +86,7 @@ def schemius_document(journal: Journal, *, title: str, head: str, main: str, scr
 </div><!-- /s-body -->
 </div><!-- /s-layout -->
 {script}
+{media.TRACKERS_HTML}
 </body>
 </html>
 """
@@ -161,6 +164,7 @@ def s2_document(
 <head>
 <meta content="text/html;charset=utf-8" http-equiv="Content-Type"/>
 <title>{esc(title)}</title>
+{media.links(media.S2_STYLES, media.S2_SCRIPTS)}
 {head_block}
 </head>
 <body class="layout-minimalism theme-x3 view-{view} type-{type_letter} column-right">
@@ -186,6 +190,7 @@ def s2_document(
 </div>
 </div>
 {script}
+{media.TRACKERS_HTML}
 </body>
 </html>
 """

@@ -14,7 +14,7 @@ from archiver.sample.render.lang import (
     s2_entry_date,
     s2_long_date,
 )
-from archiver.sample.render.markup import USERPIC_URL, WWW, esc, lines, ljuser, local_iso
+from archiver.sample.render.markup import WWW, esc, lines, ljuser, local_iso, userpic_img
 from archiver.sample.render.post_s2 import ljtags
 from archiver.sample.render.site_json import controlstrip_json, script_block
 
@@ -45,8 +45,8 @@ def entry_unit(journal: Journal, post: Post) -> str:
         f'<dt class="entry-title"><a href="{url}" class="subj-link" rel="bookmark">{title}</a>'
         "</dt>\n"
         '<dd class="entry-text"><dl class="vcard author">'
-        f'<dt><img src="{esc(USERPIC_URL)}" alt="{esc(post.poster)}" height="100" width="100"/>'
-        f'</dt><dd class="username">{ljuser(post.poster)}</dd>'
+        f"<dt>{userpic_img(post.poster, alt=post.poster, height=100, width=100)}</dt>"
+        f'<dd class="username">{ljuser(post.poster)}</dd>'
         f'<dd class="entry-date"><abbr class="updated" '
         f'title="{local_iso(journal, post.published)}">{date}</abbr></dd></dl>'
         f'<div class="entry-content ">{post.body_html}{ljtags(journal, post.tags)}</div></dd>\n'

@@ -10,12 +10,14 @@ from urllib.parse import urlencode
 
 from archiver import urls
 from archiver.sample.content import Journal, Post
+from archiver.sample.media import STAT as STAT
+from archiver.sample.media import userpic_url
 
-STAT = "https://l-stat.livejournal.net"
 WWW = f"https://{urls.WWW_HOST}"
 USERHEAD_URL = f"{STAT}/img/userinfo_v8.svg?v=17080?v=375.1"
 COMMUNITY_USERHEAD_URL = f"{STAT}/img/community_v3.svg?v=17080?v=375.1"
-USERPIC_URL = f"{STAT}/img/userpics/userpic-user.png?v=15821"
+# The site's picture for a user without userpics (the logged-out reader's, in the comment form).
+DEFAULT_USERPIC_URL = f"{STAT}/img/userpics/userpic-user.png?v=15821"
 ANONYMOUS_USERPIC_URL = f"{STAT}/img/userpics/userpic-anonymous.png?v=15821"
 
 
@@ -57,6 +59,14 @@ def ljuser(username: str, type_letter: str = "P") -> str:
 
 def journal_ljuser(journal: Journal) -> str:
     return ljuser(journal.username, journal_type_letter(journal))
+
+
+def userpic_img(username: str, **attributes: object) -> str:
+    """The user's userpic as an `img`, `src` first, then `attributes` in order."""
+    extra = "".join(
+        f' {name.replace("_", "-")}="{esc(value)}"' for name, value in attributes.items()
+    )
+    return f'<img src="{esc(userpic_url(username))}"{extra}/>'
 
 
 # ---------------------------------------------------------------- times

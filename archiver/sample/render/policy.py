@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archiver.sample.content import Journal, Post
-from archiver.sample.render.markup import USERPIC_URL, esc
+from archiver.sample.render.markup import DEFAULT_USERPIC_URL, esc
 
 REGONLY = "Anonymous comments are disabled in this journal"
 SCREENED = "Your reply will be screened"
@@ -65,7 +65,7 @@ def comment_form(journal: Journal, post: Post) -> str:
 <div class="b-ljuserpic b-ljuserpic-nopics">
 <span class="b-ljuserpic-default">default userpic</span>
 <div class="b-myuserpic b-myuserpic-anonymous"><a class="b-myuserpic-current"
- href="javascript:void(0);" style="background-image: url({esc(USERPIC_URL)});"></a></div>
+ href="javascript:void(0);" style="background-image: url({esc(DEFAULT_USERPIC_URL)});"></a></div>
 </div>
 <div class="b-updateform">
 <textarea autocomplete="off" class="b-updateform-textarea" cols="60" id="body" name="body"

@@ -16,6 +16,7 @@ from archiver.sample.render.markup import (
     ljuser,
     local_iso,
     post_link,
+    userpic_img,
 )
 from archiver.sample.render.policy import POST_COMMENT, comment_form
 from archiver.sample.render.site_json import controlstrip_json, page_entry_json, script_block
@@ -73,6 +74,8 @@ def _article(journal: Journal, post: Post, view: CommentView) -> str:
     return (
         '<article class="aentry aentry--post2017 hentry h-entry" role="main">\n'
         '<header class="aentry-head">\n'
+        f'<a class="aentry-head__userpic" href="{esc(urls.journal_root(post.poster))}">'
+        f"{userpic_img(post.poster, alt=post.poster, width=50, height=50)}</a>\n"
         f'<div class="aentry-head__author">{author}</div>\n'
         f'<p class="aentry-head__date"><time datetime="{local_iso(journal, post.published)}">'
         f"{date}</time></p>\n</header>\n"

@@ -17,6 +17,7 @@ from archiver.sample.render.markup import (
     ljuser,
     local_iso,
     post_link,
+    userpic_img,
 )
 from archiver.sample.render.site_json import controlstrip_json, script_block
 
@@ -102,7 +103,8 @@ def _entry(journal: Journal, post: Post) -> str:
         f"{_linkbar(journal, post)}\n"
         f'<dt class="entry-title">{esc(post.title)}<a href="{esc(post.url)}" rel="bookmark" '
         'style="display:none;"></a></dt>\n'
-        '<dd class="entry-text">\n<dl class="vcard author">\n<dt></dt>\n'
+        '<dd class="entry-text">\n<dl class="vcard author">\n'
+        f"<dt>{userpic_img(post.poster, alt=post.poster, height=100, width=100)}</dt>\n"
         f'<dd class="username">{ljuser(post.poster)}</dd>\n{community}'
         f'<dd class="entry-date"><abbr class="updated" '
         f'title="{local_iso(journal, post.published)}">{date}</abbr></dd>\n</dl>\n'

@@ -20,6 +20,7 @@ from archiver.sample.render.markup import (
     lines,
     ljuser,
     post_link,
+    userpic_img,
 )
 from archiver.sample.render.policy import POST_COMMENT, comment_form
 from archiver.sample.render.site_json import controlstrip_json, page_entry_json, script_block
@@ -69,9 +70,17 @@ def _about(journal: Journal, post: Post) -> str:
     when = _published(journal, post.published)
     go = f"{WWW}/go.bml?journal={journal.username}&itemid={post.ditemid}&dir="
     flag = f"{WWW}/tools/content_flag.bml?user={journal.username}&itemid={post.ditemid}"
+    userpic = userpic_img(
+        post.poster,
+        width=100,
+        height=100,
+        align="absmiddle",
+        title=f"{post.poster}: default userpic",
+        alt="",
+    )
     return f"""<div class="b-singlepost-about">
 <dl class="b-singlepost-author author vcard p-author h-card">
-<dt class="b-singlepost-author-userpic photo u-photo" lj:user="{esc(post.poster)}"></dt>
+<dt class="b-singlepost-author-userpic photo u-photo" lj:user="{esc(post.poster)}">{userpic}</dt>
 <dd class="b-singlepost-author-userinfo">
 <div class="b-singlepost-author-userinfo-screen">
 <span class="b-singlepost-author-user fn p-name">

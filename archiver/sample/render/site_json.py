@@ -6,10 +6,10 @@ from typing import Any
 
 from archiver import urls
 from archiver.sample.content import Journal, Post, Site
+from archiver.sample.media import userpic_url
 from archiver.sample.render.markup import (
     STAT,
     USERHEAD_URL,
-    USERPIC_URL,
     WWW,
     journal_type_letter,
     json_literal,
@@ -69,7 +69,7 @@ def entry_json(post: Post) -> JSON:
         "is_bad_content": False,
         "poster_journal_base": poster_root.rstrip("/"),
         "categories_adjusted": [],
-        "poster_userpic_url": USERPIC_URL,
+        "poster_userpic_url": userpic_url(post.poster),
         "is_draft": False,
         "title": post.title,
         "poster": post.poster,
