@@ -1,4 +1,5 @@
-"""A throwaway self-signed certificate for *.livejournal.com, made when the server starts.
+"""A throwaway self-signed certificate for the hosts the sample serves (*.livejournal.com, the
+picture host *.pics.livejournal.com, the static hosts *.livejournal.net), made at start-up.
 
 The sample server answers https requests that a crawler tunnels to it with CONNECT; Scrapy does
 not verify certificates by default, so a certificate of our own is enough and no key is shipped.
@@ -18,6 +19,14 @@ from cryptography.x509.oid import NameOID
 
 from archiver.urls import LJ_DOMAIN
 
+SERVED_NAMES = (
+    f"*.{LJ_DOMAIN}",
+    LJ_DOMAIN,
+    f"*.pics.{LJ_DOMAIN}",
+    "*.livejournal.net",
+    "livejournal.net",
+)
+
 
 def _certificate() -> tuple[bytes, bytes]:
     key = ec.generate_private_key(ec.SECP256R1())
@@ -32,7 +41,7 @@ def _certificate() -> tuple[bytes, bytes]:
         .not_valid_before(now)
         .not_valid_after(now + datetime.timedelta(days=365 * 30))
         .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName(f"*.{LJ_DOMAIN}"), x509.DNSName(LJ_DOMAIN)]),
+            x509.SubjectAlternativeName([x509.DNSName(name) for name in SERVED_NAMES]),
             critical=False,
         )
         .sign(key, hashes.SHA256())
