@@ -5,7 +5,7 @@ REPLAY := .venv-replay
 REPLAY_STAMP := $(REPLAY)/.installed
 OUTPUT ?= output
 
-.PHONY: demo test lint install replay-tools clean bench-server bench-rebuild soak
+.PHONY: demo test lint install replay-tools clean bench-server bench-rebuild bench-media soak
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,13 +21,15 @@ $(REPLAY_STAMP): tools/replay-requirements.txt
 	$(REPLAY)/bin/python -m pip install -q -r tools/replay-requirements.txt
 	touch $(REPLAY_STAMP)
 
-# pywb and py-wacz, for replaying and validating archives (and for the tests).
+# pywb and py-wacz, for replaying and validating archives, and ReplayWeb.page (the npm package
+# alone, in .venv-replay/replaywebpage/), for the tests.
 replay-tools: $(REPLAY_STAMP)
+	bash tools/ensure-replaywebpage
 
 demo: $(STAMP)
 	$(VENV)/bin/archiver demo --output $(OUTPUT)
 
-test: $(STAMP) $(REPLAY_STAMP)
+test: $(STAMP) replay-tools
 	bash tools/ensure-chromium
 	$(VENV)/bin/ruff check archiver tests benchmarks tools
 	$(VENV)/bin/ruff format --check archiver tests benchmarks tools
@@ -45,6 +47,10 @@ soak: $(STAMP)
 
 bench-server: $(STAMP)
 	$(PY) benchmarks/sample_server_load.py
+
+# What fetching what pages load costs a crawl: benchmarks/MEDIA.md.
+bench-media: $(STAMP)
+	$(PY) benchmarks/media_cost.py --posts $(or $(POSTS),1000) --rounds $(or $(ROUNDS),3)
 
 # How fast `archiver rebuild` reads an archive back: benchmarks/REBUILD.md.
 bench-rebuild: $(STAMP)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import sys
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -319,8 +320,14 @@ def rebuild(output: Path, into: Path | None) -> None:
                 f"\r{report.records} records read, {report.pages} pages parsed", nl=False, err=True
             )
 
+    writable = os.access(output, os.W_OK)
+    if into is None and not writable:
+        raise click.UsageError(
+            f"{output} is read-only: rebuild into a new database with --into FILE"
+        )
     try:
-        with output_lock(output):
+        # On read-only media no crawl can be writing: there is no lock to take, and none to.
+        with output_lock(output) if writable else nullcontext():
             with suppress(FileNotFoundError):
                 if into is None:
                     target.unlink()  # what an interrupted rebuild left
@@ -329,6 +336,9 @@ def rebuild(output: Path, into: Path | None) -> None:
     except LockHeld as held:
         click.echo(str(held), err=True)
         sys.exit(exitcodes.LOCK_HELD)
+    except (OSError, sqlite3.Error) as error:  # a full disk, a directory that cannot be written
+        click.echo(f"the rebuild failed: {type(error).__name__}: {error}", err=True)
+        sys.exit(exitcodes.FAILED)
     if sys.stderr.isatty():
         click.echo(err=True)
     for line in report.lines():

@@ -24,7 +24,7 @@ def as_json(items: list[Item]) -> list[dict[str, Any]]:
 
 def without_media(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Records without the page's MediaRefs: an expected.json of a whole parse leaves them out
-    (they are many, and tests/test_page_media.py checks them against the pages)."""
+    (they are many; tests/test_requisites.py and tests/test_media_crawl.py check them)."""
     return [r for r in records if r["type"] != "media"]
 
 
@@ -80,9 +80,17 @@ def fact_mismatches(parsed: list[dict[str, Any]], facts: dict[str, Any]) -> list
     """How parsed items differ from hand-read facts: {"items": [{"type", key, field: value}]}.
 
     Every type the facts name must be parsed as exactly the items listed (no more, no fewer,
-    in page order); of each, only the fields written down are compared."""
+    in page order); of each, only the fields written down are compared. Every other type the
+    page gives must be named in `unchecked_types` ({type: why it is not read by hand})."""
     problems: list[str] = []
     expected: list[dict[str, Any]] = facts["items"]
+    if not expected:
+        return ["the facts name no item: they would pass any page"]
+    # Every type the page gives is read by hand, or said not to be (with the reason).
+    unchecked = set(facts.get("unchecked_types", {}))
+    named = {e["type"] for e in expected}
+    for kind in sorted({p["type"] for p in parsed} - named - unchecked):
+        problems.append(f"{kind}: parsed but neither in the facts nor in unchecked_types")
     for kind in dict.fromkeys(e["type"] for e in expected):
         key = FACT_KEYS[kind]
         want = [e for e in expected if e["type"] == kind]

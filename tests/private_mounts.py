@@ -8,7 +8,10 @@ import os
 import shlex
 import subprocess
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
+
+import pytest
 
 
 def unshare() -> list[str]:
@@ -18,6 +21,7 @@ def unshare() -> list[str]:
 
 
 def in_private_mounts(script: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    _require_mount_namespaces()
     return subprocess.run(
         [*unshare(), "sh", "-c", script],
         capture_output=True,
@@ -25,6 +29,30 @@ def in_private_mounts(script: str, timeout: float = 600) -> subprocess.Completed
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+@cache
+def mount_namespace_problem() -> str | None:
+    try:
+        trial = subprocess.run(
+            [*unshare(), "sh", "-c", "mount -t tmpfs tmpfs /mnt"], capture_output=True, text=True
+        )
+    except FileNotFoundError:
+        return "util-linux's unshare is not installed"
+    if trial.returncode != 0:
+        return f"this machine allows no private mount namespace: {trial.stderr.strip()}"
+    return None
+
+
+def _require_mount_namespaces() -> None:
+    """Fail (in CI) or skip (elsewhere) with the reason when no mount namespace can be made:
+    a container without CAP_SYS_ADMIN, user namespaces switched off."""
+    problem = mount_namespace_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(problem)
+    pytest.skip(problem)
 
 
 def on_a_small_disk(

@@ -285,3 +285,20 @@ def test_more_not_dates(text: str) -> None:
 def test_from_timestamp_beyond_any_calendar_is_none() -> None:
     assert from_timestamp(1e30) is None
     assert from_timestamp(-99999999999999) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fri Jan 2020",  # a weekday is no day of the month
+        "Monday, January 2020",
+        "пятница, январь 2020",
+        "9999-12-31T24:00:00",  # past the last day a calendar holds
+        "3 January 2020 10:00 (UTC+03:00)",  # dateutil would read the sign the POSIX way
+        "UTC-05:00 3 January 2020 10:00",
+    ],
+)
+def test_texts_dateutil_alone_would_misread(text: str) -> None:
+    with pytest.raises(DateParseError) as caught:
+        parse_date(text, captured_at=datetime(2021, 10, 10, tzinfo=UTC))
+    assert text in str(caught.value)

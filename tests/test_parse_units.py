@@ -380,3 +380,10 @@ def test_the_horizon_scheme_is_read_like_lynx() -> None:
     )
     assert (post.published_text, post.published) == ("2009-03-01 10:05:00", "2009-03-01T10:05:00")
     assert (post.mood, post.music, post.location, post.tags) == ("бодрое", "Шопен", None, ("old",))
+
+
+@pytest.mark.parametrize("body_class", ["lynx", "layout-horizon", "page-lynx s2"])
+def test_only_scheme_classes_name_an_old_scheme(body_class: str) -> None:
+    page = f'<html><body class="{body_class}"><div class="b-singlepost">x</div></body></html>'
+    sel = Selector(text=page)
+    assert detect_skin(f"{ZLOY_ROOT}7.html", sel, extract([])).name not in ("lynx", "horizon")

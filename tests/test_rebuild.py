@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from private_mounts import on_read_only_media
 
 from archiver import exitcodes
 from archiver.archive.verify import gzip_members
@@ -97,7 +98,11 @@ def test_an_output_whose_database_was_deleted_gets_it_back(demo: Path, tmp_path:
     rebuilt = archiver("rebuild", str(output))
     assert rebuilt.returncode == exitcodes.OK, rebuilt.stdout + rebuilt.stderr
     assert_same_tables(demo / "archive.db", output / "archive.db")
-    assert not list(output.glob("archive.db.*"))  # nothing replaced, nothing left over
+    # Nothing was replaced: at most the deleted database's own WAL is kept aside, never replayed.
+    left = [p.name for p in output.glob("archive.db.*")]
+    assert all(name.endswith(("-wal", "-shm")) for name in left), left
+    check = sqlite3.connect(output / "archive.db").execute("pragma integrity_check").fetchone()
+    assert check == ("ok",)
 
 
 def test_a_rebuild_in_place_keeps_the_database_it_replaces(demo: Path, tmp_path: Path) -> None:
@@ -133,20 +138,44 @@ def test_two_runs_with_revisits_rebuild_to_the_same_rows(
     assert_same_tables(output / "archive.db", tmp_path / "rebuilt.db")
 
 
-def test_a_damaged_record_is_reported_and_skipped(demo: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["head", "middle"])
+def test_a_damaged_record_is_reported_and_skipped(demo: Path, tmp_path: Path, where: str) -> None:
+    """Damage early in a record makes warcio raise; deep in one it ends the file quietly: both
+    are reported, the records before the damage kept, nothing after it invented."""
     output = tmp_path / "copy"
     shutil.copytree(demo, output)
     (output / "archive.db").unlink()
     (warc,) = warc_files(output / "warc")
     members = list(gzip_members(warc))
-    middle = members[len(members) // 2]
+    if where == "head":
+        hit = members[len(members) // 2]
+        spot = hit.start + 40
+    else:
+        hit = max(members, key=lambda m: m.end - m.start)
+        spot = (hit.start + hit.end) // 2
     data = bytearray(warc.read_bytes())
-    data[middle.start + 40 : middle.start + 48] = b"\x00" * 8  # inside the compressed record
+    data[spot : spot + 8] = b"\x00" * 8
     warc.write_bytes(bytes(data))
     rebuilt = archiver("rebuild", str(output))
     assert rebuilt.returncode == exitcodes.PARTIAL, rebuilt.stdout + rebuilt.stderr
-    assert "SKIPPED:" in rebuilt.stdout and f"{warc.name}: damaged after offset" in rebuilt.stdout
+    assert "SKIPPED:" in rebuilt.stdout and f"{warc.name}: damaged from offset" in rebuilt.stdout
     assert "Traceback" not in rebuilt.stderr
     db = sqlite3.connect(output / "archive.db")
-    saved = db.execute("select count(*) from captures").fetchone()[0]
-    assert 0 < saved < len(members) // 2  # the records before the damage, not one after
+    saved = db.execute("select max(warc_offset) from captures").fetchone()[0]
+    assert saved < hit.start  # the records before the damage, not one after
+
+
+def test_an_archive_on_read_only_media_is_rebuilt_into_a_new_file(
+    demo: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "dvd"
+    shutil.copytree(demo, output)
+    (output / ".archiver.lock").unlink(missing_ok=True)
+    command = [sys.executable, "-m", "archiver.cli", "rebuild", str(output)]
+    fresh = tmp_path / "fresh.db"
+    rebuilt = on_read_only_media([*command, "--into", str(fresh)], output)
+    assert rebuilt.returncode == exitcodes.OK, rebuilt.stdout + rebuilt.stderr
+    assert_same_tables(demo / "archive.db", fresh)
+    refused = on_read_only_media(command, output)
+    assert refused.returncode == exitcodes.BAD_ARGUMENTS and "read-only" in refused.stderr
+    assert "Traceback" not in refused.stderr + rebuilt.stderr

@@ -14,9 +14,12 @@ not be reached at all.
 
 from __future__ import annotations
 
+import re
+import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -29,6 +32,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from archiver import exitcodes, store, urls
+from archiver.archive.verify import whole_records_end
 from archiver.archive.warc import read_payload, warc_files
 from archiver.clock import iso_seconds, now_iso
 from archiver.items import CaptureRef, FetchedPage, MediaRef, PageItems
@@ -118,12 +122,15 @@ class Rebuild:
         self.directory = Path()
 
     def run(self, files: list[Path]) -> None:
-        for path in files:
+        run = None
+        for path in sorted(files, key=run_order):
             self.directory = path.parent
             self.report.files += 1
-            # Each run writes files of its own, and a plan lives as long as its run: what it
-            # saves once a run (a rename), it saves once a file.
-            self.plan = CrawlPlan([])
+            # A plan lives as long as its run (what it saves once a run, a rename, it saves once
+            # here too); a run's files share the time stamp in their names.
+            if run is None or run_order(path)[0] != run:
+                self.plan = CrawlPlan([])
+            run = run_order(path)[0]
             for record in page_records(path, self.report.problems):
                 self.report.records += 1
                 self.take(record)
@@ -238,44 +245,54 @@ class Rebuild:
 
 def replace_database(database: Path, rebuilt: Path) -> Path | None:
     """Put `rebuilt` in the place of `database`; the old one, if any, is kept beside it under a
-    name with the time. Returns where it was kept."""
-    kept = None
+    name with the time, its WAL folded in first. Returns where it was kept. A WAL left without
+    its database is moved aside too: SQLite would replay it into the new file."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    kept = database.with_name(f"{database.name}.before-rebuild-{stamp}")
     if database.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        kept = database.with_name(f"{database.name}.before-rebuild-{stamp}")
+        with closing(sqlite3.connect(database)) as old:
+            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         database.rename(kept)
-        for suffix in ("-wal", "-shm"):  # a database closed cleanly has none
-            side = database.with_name(database.name + suffix)
-            if side.exists():
-                side.rename(kept.with_name(kept.name + suffix))
+    for suffix in ("-wal", "-shm"):
+        side = database.with_name(database.name + suffix)
+        if side.exists():
+            side.rename(kept.with_name(kept.name + suffix))
     rebuilt.rename(database)
-    return kept
+    return kept if kept.exists() else None
 
 
 def page_records(path: Path, problems: list[str]) -> Iterator[PageRecord]:
     """The file's response and revisit records in order. A record whose digest is wrong is
-    reported and skipped; where the file is damaged, the rest of it is reported and skipped."""
-    offset = 0
+    reported and skipped; where the file is damaged, the rest of it is reported and skipped.
+    Where the whole records end is found by inflating the file's gzip members first: warcio
+    itself passes over some damage (a bad checksum deep in a record) with a line on stderr."""
+    whole = whole_records_end(path)
+    size = path.stat().st_size
+    if whole < size:
+        problems.append(
+            f"{path.name}: damaged from offset {whole} ({size - whole} bytes to the end of the "
+            "file are no whole record); the records before it were read"
+        )
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream, check_digests=True)
         try:
             for record in records:
-                if record.rec_type not in PAGE_RECORD_TYPES:
-                    continue
-                # warcio knows a record's offset only once the record has been read to its end.
+                # warcio knows a record's place only once the record has been read to its end.
                 body = record.content_stream().read() if record.rec_type == "response" else None
                 records.read_to_end(record)
-                offset = records.get_record_offset()
+                offset, length = records.get_record_offset(), records.get_record_length()
+                if offset + length > whole:
+                    return
+                if record.rec_type not in PAGE_RECORD_TYPES:
+                    continue
                 if record.digest_checker.passed is False:
                     damage = ", ".join(record.digest_checker.problems)
                     problems.append(f"{path.name} @{offset}: {damage}; skipped")
                     continue
-                yield page_record(path.name, offset, records.get_record_length(), record, body)
+                yield page_record(path.name, offset, length, record, body)
         except (zlib.error, ValueError, ArchiveLoadFailed, EOFError) as error:
-            problems.append(
-                f"{path.name}: damaged after offset {offset} ({type(error).__name__}: {error}); "
-                "the records before it were read"
-            )
+            if whole == size:  # damage the gzip layer did not show: say where warcio stopped
+                problems.append(f"{path.name}: unreadable ({type(error).__name__}: {error})")
 
 
 def page_record(
@@ -298,6 +315,18 @@ def page_record(
         truncated=bool(fields.get_header("WARC-Truncated")),
         body=body,
     )
+
+
+_FILE_NAME = re.compile(r"-(\d{14,20})-(\d{5})\.warc\.gz$")
+
+
+def run_order(path: Path) -> tuple[str, int, str]:
+    """(the run's time stamp, the file's serial, its name): the order the crawls wrote them, and
+    one stamp per run, whatever ARCHIVER_WARC_PREFIX was; a name of another shape is its own run."""
+    found = _FILE_NAME.search(path.name)
+    if found is None:
+        return (path.name, 0, path.name)
+    return (found.group(1), int(found.group(2)), path.name)
 
 
 def role_by_type(content_type: str | None) -> str:

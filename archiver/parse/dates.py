@@ -154,7 +154,7 @@ def parse_date(text: str, *, captured_at: datetime | None = None) -> LJDate:
     if _ISO_DATE.match(cleaned):
         try:
             value = isoparse(cleaned)
-        except ValueError:
+        except (ValueError, OverflowError):
             pass  # "2020-01-03 12:15 pm (UTC)": not ISO, though it starts like it
         else:
             return LJDate(text, value, has_year=True, has_time=len(cleaned) > 10)
@@ -199,6 +199,10 @@ def _from_fields(shown: str, cleaned: str, captured_at: datetime | None) -> LJDa
     years = numbers["year"] + numbers["year_first"] + numbers["day_first"]
     if max(days, years, numbers["time"], numbers["offset"]) > 1:
         raise DateParseError(f"two days, years, times or zones in {cleaned!r}")
+    if days != 1:  # "Fri Jan 2020": dateutil would take the weekday for a day
+        raise DateParseError(f"no day of the month in {cleaned!r}")
+    if _POSIX_OFFSET.search(cleaned):  # dateutil reads "UTC-05:00" the POSIX way, as +05:00
+        raise DateParseError(f"an offset after a zone name in {cleaned!r}")
     value, other = (_read(cleaned, default, bool(numbers["day_first"])) for default in _DEFAULTS)
     if value.month != other.month or value.day != other.day:
         raise DateParseError(f"no day and month in {cleaned!r}")
@@ -211,6 +215,9 @@ def _from_fields(shown: str, cleaned: str, captured_at: datetime | None) -> LJDa
         fields = (value.month, value.day, value.hour, value.minute, value.second)
         value = value.replace(year=infer_year(*fields, captured_at))
     return LJDate(shown, value, has_year=has_year, has_time=has_time)
+
+
+_POSIX_OFFSET = re.compile(r"\b(?:UTC|GMT|UT)\s*[+-]", re.IGNORECASE)
 
 
 def _number_kinds(cleaned: str) -> Counter[str]:

@@ -55,7 +55,9 @@ def parse_policy(page: Page, journal: str) -> CommentPolicyItem | None:
         anonymous_allowed=not ("regonly" in flags or "regonly" in notes),
         screened=screened,
         screened_scope=_scope(flags) if screened else None,
-        ip_recorded="ipalert" in flags or "ipalert" in notes,
+        # Real pages say it with `logips` ("Your IP address will be recorded"), older ones
+        # with `ipalert`.
+        ip_recorded=bool({"ipalert", "logips"} & flags) or "ipalert" in notes,
         comments_disabled=disabled,
     )
 

@@ -52,9 +52,7 @@ def detect_skin(url: str, sel: Selector, site: SiteData) -> Skin:
     if _is_adult_notice(url, sel):
         return Skin(ADULT)
     html_classes = (get_str(sel, "/html/@class") or "").split()
-    old_scheme = next(
-        (c.split("-", 1)[1] for c in body_classes if c.split("-", 1)[-1] in OLD_SCHEMES), None
-    )
+    old_scheme = next((name for name in map(_scheme_named, body_classes) if name), None)
     if old_scheme and sel.xpath(f"//*[{has_class('b-singlepost')}]"):
         return Skin(old_scheme)
     if sel.xpath(f"//article[{has_class('aentry')}]"):
@@ -71,6 +69,15 @@ def detect_skin(url: str, sel: Selector, site: SiteData) -> Skin:
     ):
         return Skin(S2)
     return Skin(UNKNOWN)
+
+
+def _scheme_named(body_class: str) -> str | None:
+    """`scheme-lynx` or `s-horizon` -> the old scheme it names; anything else -> None."""
+    for prefix in ("scheme-", "s-"):
+        name = body_class.removeprefix(prefix)
+        if body_class.startswith(prefix) and name in OLD_SCHEMES:
+            return name
+    return None
 
 
 def _is_adult_notice(url: str, sel: Selector) -> bool:
