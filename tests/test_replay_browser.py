@@ -118,8 +118,15 @@ def watched(browser: Browser) -> Iterator[tuple[BrowserContext, Watched]]:
 def post_frame(page: Page, seed_url: str) -> Frame:
     """The frame (nested in the replay's own frames) that shows the seed post, once its body is
     there."""
-    deadline = time.monotonic() + RENDER_TIMEOUT
-    while time.monotonic() < deadline:
+    started = time.monotonic()
+    reloaded = False
+    while time.monotonic() < started + RENDER_TIMEOUT:
+        # A first visit can race the service worker's install (ReplayWeb.page's frame waits
+        # for a worker that never takes over): reload once, as a reader would, halfway.
+        if not reloaded and time.monotonic() > started + RENDER_TIMEOUT / 2:
+            reloaded = True
+            with suppress(PlaywrightError):
+                page.reload()
         for frame in page.frames:
             if not frame.url.endswith("mp_/" + seed_url):
                 continue

@@ -15,11 +15,9 @@ not be reached at all.
 from __future__ import annotations
 
 import re
-import sqlite3
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -250,8 +248,7 @@ def replace_database(database: Path, rebuilt: Path) -> Path | None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     kept = database.with_name(f"{database.name}.before-rebuild-{stamp}")
     if database.exists():
-        with closing(sqlite3.connect(database)) as old:
-            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.fold_wal(database)
         database.rename(kept)
     for suffix in ("-wal", "-shm"):
         side = database.with_name(database.name + suffix)

@@ -7,7 +7,9 @@ widget keep one row per distinct state, with the time range it was seen.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -475,3 +477,9 @@ def schema_sql(db: Database) -> str:
     shadow = {table + suffix for table in fts_tables for suffix in FTS5_SHADOW_SUFFIXES}
     statements = [sql.strip().rstrip(";") + ";" for name, sql in rows if name not in shadow]
     return "\n\n".join(statements) + "\n"
+
+
+def fold_wal(path: Path) -> None:
+    """Write a database's WAL back into the file and empty it, so the file alone is whole."""
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
