@@ -106,7 +106,7 @@ def main() -> None:
         "parse, save; the whole process, start-up included). The crawl that fetched the same "
         f"pages over loopback took {crawl_seconds:.1f} s.",
         "",
-        "| round | pages parsed | rebuild s | rebuild CPU s | pages/s | peak RSS MB | "
+        "| round | captures saved | rebuild s | rebuild CPU s | captures/s | peak RSS MB | "
         "baseline read s | rebuild ÷ baseline | rebuild ÷ crawl |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -118,7 +118,8 @@ def main() -> None:
     best = min(rows, key=lambda r: r[2])
     lines += [
         "",
-        f"Best round: **{best[1] / best[2]:.0f} pages a second**, {best[2] / best[5]:.1f}× the "
+        f"Best round: **{best[1] / best[2]:.0f} captures a second** (pages and what they "
+        f"load), {best[2] / best[5]:.1f}× the "
         "time it takes only to read the records. Parsing and saving are the cost; reading the "
         "WARC is not.",
         "",
