@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +31,7 @@ from warcio.recordloader import ArcWarcRecord
 from archiver import exitcodes, store, urls
 from archiver.archive.verify import whole_records_end
 from archiver.archive.warc import read_payload, warc_files
-from archiver.clock import iso_seconds, now_iso
+from archiver.clock import iso_seconds, now_iso, served_at
 from archiver.items import CaptureRef, FetchedPage, MediaRef, PageItems
 from archiver.parse.requisites import FONT, IMAGE, SCRIPT, STYLE
 from archiver.plan.crawl_plan import CrawlPlan
@@ -84,6 +83,22 @@ class PageRecord:
     refers_to: str | None
     truncated: bool
     body: bytes | None  # None for a revisit: its payload is in the record it refers to
+
+    @property
+    def fetched(self) -> datetime:
+        return datetime.fromisoformat(self.fetched_at)
+
+    def answer(self, journal: str, body: bytes, capture_id: int) -> FetchedPage:
+        """The record as the crawl's plan took the live response."""
+        return FetchedPage(
+            url=self.url,
+            journal=journal,
+            body=body,
+            status=self.status or 0,
+            captured_at=served_at(self.headers.get("date"), self.fetched),
+            content_type=self.headers.get("content-type"),
+            capture=CaptureRef(capture_id, iso_seconds(self.fetched)),
+        )
 
 
 Progress = Callable[[RebuildReport], None]
@@ -172,40 +187,21 @@ class Rebuild:
         body = self.body_of(record)
         if body is None:
             return
-        fetched = datetime.fromisoformat(record.fetched_at.replace("Z", "+00:00"))
         role = self.media_roles.get(record.url) or role_by_type(record.headers.get("content-type"))
-        answer = FetchedPage(
-            url=record.url,
-            journal=journal,
-            body=body,
-            status=record.status or 0,
-            captured_at=fetched,
-            content_type=record.headers.get("content-type"),
-            capture=CaptureRef(capture_id, iso_seconds(fetched)),
-        )
+        answer = record.answer(journal, body, capture_id)
         self.follow(self.plan.media.on_answer(FetchMedia(record.url, role, journal), answer))
 
     def parse(self, record: PageRecord, journal: str, capture_id: int) -> None:
-        fetched = datetime.fromisoformat(record.fetched_at.replace("Z", "+00:00"))
-        capture = CaptureRef(capture_id, iso_seconds(fetched))
         status = record.status or 0
         if status in REDIRECT_STATUSES:
             location = record.headers.get("location", "")
+            capture = CaptureRef(capture_id, iso_seconds(record.fetched))
             steps = self.plan.on_redirect(record.url, status, location, journal, capture)
         elif 200 <= status < 300 or status in ANSWERED_ERROR_STATUSES:
             body = self.body_of(record)
             if body is None:
                 return
-            page = FetchedPage(
-                url=record.url,
-                journal=journal,
-                body=body,
-                status=status,
-                captured_at=served_at(record.headers, fetched),
-                content_type=record.headers.get("content-type"),
-                capture=capture,
-            )
-            steps = self.plan.on_body(page)
+            steps = self.plan.on_body(record.answer(journal, body, capture_id))
             self.report.pages += 1
         else:  # a 5xx or 429 the crawl retried or gave up on: archived, never parsed
             return
@@ -336,14 +332,3 @@ def role_by_type(content_type: str | None) -> str:
     if "font" in kind:
         return FONT
     return IMAGE
-
-
-def served_at(headers: dict[str, str], fetched: datetime) -> datetime:
-    """The server's clock by the response's Date header, as the crawl read it; else the fetch."""
-    date = headers.get("date")
-    if date:
-        try:
-            return parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            pass
-    return fetched.astimezone(UTC)

@@ -22,6 +22,7 @@ from scrapy.http import Response
 from archiver import exitcodes, store
 from archiver.archive.session import ArchiveSession
 from archiver.archive.warc import Exchange
+from archiver.crawl.requests import MEDIA_META_KEY
 from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
 from archiver.items import CaptureRef
 from archiver.plan.outcome import WARC_WRITE_FAILED, CrawlResult
@@ -158,7 +159,7 @@ class ArchiveExtension:
             truncated=truncated or None,
         )
         self._stat("archiver/warc/records")
-        capture = self.session.record_exchange(exchange, requisite="media" in request.meta)
+        capture = self.session.record_exchange(exchange, requisite=MEDIA_META_KEY in request.meta)
         if truncated:
             store.mark_not_recoverable(self.session.db, capture.capture_id)
         return capture

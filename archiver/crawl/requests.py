@@ -14,6 +14,7 @@ from archiver.plan.media import FetchMedia
 # LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them.
 ADULT_COOKIES: dict[str | bytes, Any] = {"adult_explicit": "1", "adult_concepts": "1"}
 Callback = Callable[..., Any]
+MEDIA_META_KEY = "archiver_media"  # a requisite's request carries its FetchMedia here
 
 
 def page_request(
@@ -38,7 +39,7 @@ def media_request(
     but a 5xx or 429 (retried first) recorded."""
     meta = {
         "journal": fetch.journal,
-        "media": fetch,
+        MEDIA_META_KEY: fetch,
         "download_maxsize": max_bytes,
         "handle_httpstatus_list": list(media.ANSWERED_STATUSES),
     }

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from archiver.clock import served_at
 from archiver.crawl.wire import CAPTURE_META_KEY
 from archiver.items import FetchedPage
 
@@ -19,15 +19,8 @@ def header(response: Response, name: str) -> str | None:
 
 
 def captured_at(response: Response) -> datetime:
-    """When the page was served, by its `Date` header (LiveJournal's clock dates the widget's
-    "Yesterday" and year-less dates), else now."""
-    date = header(response, "Date")
-    if date:
-        try:
-            return parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            pass
-    return datetime.now(UTC)
+    """When the page was served (`archiver.clock.served_at`), else now."""
+    return served_at(header(response, "Date"), datetime.now(UTC))
 
 
 def failure_reason(failure: Failure) -> str:

@@ -15,7 +15,7 @@ from archiver import __version__, store
 from archiver.archive.recover import Unreadable, unsaved_pages
 from archiver.crawl.extension import archive_of
 from archiver.crawl.options import media_options, plan_options
-from archiver.crawl.requests import media_request, page_request
+from archiver.crawl.requests import MEDIA_META_KEY, media_request, page_request
 from archiver.crawl.responses import failure_reason, fetched_page, header
 from archiver.items import PageItems
 from archiver.plan.crawl_plan import CrawlPlan, Fetch, StartJournal, Step
@@ -96,13 +96,13 @@ class JournalSpider(scrapy.Spider):
 
     def on_media(self, response: Response) -> Iterator[Output]:
         return self._steps(
-            self.plan.media.on_answer(response.meta["media"], fetched_page(response))
+            self.plan.media.on_answer(response.meta[MEDIA_META_KEY], fetched_page(response))
         )
 
     def on_media_failure(self, failure: Failure) -> Iterator[Output]:
         request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
         return self._steps(
-            self.plan.media.on_failure(request.meta["media"], failure_reason(failure))
+            self.plan.media.on_failure(request.meta[MEDIA_META_KEY], failure_reason(failure))
         )
 
     def on_page(self, response: Response) -> Iterator[Output]:

@@ -77,30 +77,27 @@ class MediaPlan:
 
     def on_refs(self, refs: list[MediaRef]) -> list[FetchMedia]:
         """The fetches a page's refs call for."""
-        fetches = []
-        for ref in refs:
-            if self.wanted(ref.url, ref.role):
-                self.requested.add(ref.url)
-                fetches.append(FetchMedia(ref.url, ref.role, ref.journal))
-        return fetches
+        return [fetch for ref in refs if (fetch := self._fetch(ref.url, ref.role, ref.journal))]
+
+    def _fetch(self, url: str, role: str, journal: str) -> FetchMedia | None:
+        """A fetch of a URL the run wants and has not asked for yet (it is asked for now)."""
+        if not self.wanted(url, role):
+            return None
+        self.requested.add(url)
+        return FetchMedia(url, role, journal)
 
     def on_answer(self, fetch: FetchMedia, answer: FetchedPage) -> list[PageItems | FetchMedia]:
         """A requisite's answer: its media row, and for a stylesheet what it loads in turn."""
-        status, content_type, body, capture = (
-            answer.status,
-            answer.content_type,
-            answer.body,
-            answer.capture,
-        )
+        status, content_type = answer.status, answer.content_type
         note = None if 200 <= status < 300 else f"HTTP {status}"
-        item = MediaItem(fetch.url, fetch.role, status, content_type, len(body), note)
-        steps: list[PageItems | FetchMedia] = [PageItems((item,), capture, fetch.url)]
+        item = MediaItem(fetch.url, fetch.role, status, content_type, len(answer.body), note)
+        steps: list[PageItems | FetchMedia] = [PageItems((item,), answer.capture, fetch.url)]
         if fetch.role == STYLE and note is None and _is_css(content_type, fetch.url):
-            css = decode_body(body, content_type)
+            css = decode_body(answer.body, content_type)
             for url, role in stylesheet_references(css, fetch.url):
-                if self.wanted(url, role):
-                    self.requested.add(url)
-                    steps.append(FetchMedia(url, role, fetch.journal))
+                found = self._fetch(url, role, fetch.journal)
+                if found is not None:
+                    steps.append(found)
         return steps
 
     def on_failure(self, fetch: FetchMedia, reason: str) -> list[PageItems | FetchMedia]:
