@@ -146,6 +146,13 @@ def sample_server(
 @click.option(
     "--full", is_flag=True, help="List the whole journal and fetch every post page again."
 )
+@click.option(
+    "--cookies",
+    "cookies_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A browser's cookies.txt with your LiveJournal login (kept in OUTPUT/.session).",
+)
+@click.option("--logged-out", is_flag=True, help="Ignore OUTPUT/.session: crawl logged out.")
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting NAME=VALUE.")
 def crawl(
     journals: tuple[str, ...],
@@ -153,6 +160,8 @@ def crawl(
     output: Path,
     proxy: str,
     full: bool,
+    cookies_file: Path | None,
+    logged_out: bool,
     overrides: tuple[str, ...],
 ) -> None:
     """Archive JOURNALS into OUTPUT/archive.db and OUTPUT/warc/.
@@ -176,11 +185,20 @@ def crawl(
     settings = crawl_settings(output, proxy, given)
     if full:
         settings.set("ARCHIVER_FULL", True, priority="cmdline")
+    if logged_out:
+        settings.set("ARCHIVER_USE_SESSION", False, priority="cmdline")
     try:
         names = normalised_names(given_names)
         check_settings(settings)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    if cookies_file is not None:
+        if logged_out:
+            raise click.UsageError("--cookies and --logged-out contradict each other")
+        from archiver.account.commands import import_cookies
+
+        session = import_cookies(cookies_file, output, names[0], proxy)
+        click.echo(f"the cookies log in as {session.user}; kept in {output}/.session")
     result = run_crawl(names, settings)
     click.echo(result.summary)
     sys.exit(result.exit_code)
@@ -408,6 +426,15 @@ def wacz(output: Path, target: Path | None) -> None:
         sys.exit(exitcodes.FAILED)
     click.echo(f"{written}: {written.stat().st_size:,} bytes")
 
+
+def _add_account_commands() -> None:
+    from archiver.account.commands import login, logout
+
+    main.add_command(login)
+    main.add_command(logout)
+
+
+_add_account_commands()
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ JOURNAL_UNAVAILABLE = 4  # a journal is deleted, purged, suspended, blocked, unr
 RATE_LIMITED = 5  # LiveJournal kept answering 429 or 503
 LOCK_HELD = 6  # another run holds the output's lock
 VERIFY_FAILED = 7  # `archiver verify` found an incomplete record, a bad digest or a wrong row
+SESSION_EXPIRED = 8  # the LiveJournal login ended mid-run: log in again (`archiver login`)
 
 MEANINGS = {
     OK: "success",
@@ -18,4 +19,5 @@ MEANINGS = {
     RATE_LIMITED: "rate-limited",
     LOCK_HELD: "lock held by another run",
     VERIFY_FAILED: "verify found problems",
+    SESSION_EXPIRED: "the LiveJournal session has ended: log in again",
 }

@@ -31,7 +31,7 @@ class PostItem:
     body_text: str
     tags: tuple[str, ...]
     comment_count: int | None
-    security: str  # public, locked
+    security: str  # public, friends, private, custom, protected (store.schema.SECURITY_LEVELS)
     skin: str  # schemius, s2, aentry
     mood: str | None = None
     music: str | None = None

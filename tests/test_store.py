@@ -165,6 +165,7 @@ def test_migrations_are_idempotent(db_path: Path) -> None:
         {"name": "0005_post_index_view", "applied_at": T1},
         {"name": "0006_parsed_captures", "applied_at": T1},
         {"name": "0007_media", "applied_at": T1},
+        {"name": "0008_sessions", "applied_at": T1},
     ]
     assert store.schema_sql(again) == schema
 
@@ -297,6 +298,7 @@ def test_a_changed_post_keeps_its_earlier_version(db: Database) -> None:
             "last_seen": T2,
             "superseded_at": T3,
             "capture_id": None,
+            "security": "public",
         }
     ]
 
@@ -641,6 +643,7 @@ def test_a_run_from_start_to_finish(db: Database) -> None:
             "unchanged_posts": 0,
             "errors": 1,
             "exit_code": 3,
+            "logged_in_as": None,
         }
     ]
     assert rows(db, "SELECT * FROM errors") == [

@@ -8,3 +8,4 @@ WARC_DIRECTORY = "warc"  # OUTPUT/warc/*.warc.gz and index.cdxj
 LOCK_FILE = ".archiver.lock"
 WACZ_FILE = "archive.wacz"
 DAMAGED_DIRECTORY = "warc-damaged"  # damaged WARC tails, moved aside by `verify --repair`
+SESSION_FILE = ".session"  # OUTPUT/.session: the LiveJournal login, mode 0600, never packaged

@@ -33,12 +33,13 @@ class ArchiveSession:
         *,
         warc_prefix: str = "archiver",
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        logged_in_as: str | None = None,
     ) -> None:
         output.mkdir(parents=True, exist_ok=True)
         self.output = output
         self.warc_directory = output / WARC_DIRECTORY
         self.db: Any = store.open_db(output / DATABASE_FILE)
-        self.run_id = store.start_run(self.db, now_iso(), list(journals))
+        self.run_id = store.start_run(self.db, now_iso(), list(journals), logged_in_as)
         self.killed_runs = store.close_killed_runs(self.db, self.run_id, now_iso())
         self.warc = WarcWriter(
             self.warc_directory,
@@ -47,9 +48,12 @@ class ArchiveSession:
             max_file_bytes=max_file_bytes,
         )
 
-    def record_exchange(self, exchange: Exchange, *, requisite: bool = False) -> CaptureRef:
+    def record_exchange(
+        self, exchange: Exchange, *, requisite: bool = False, logged_in_as: str | None = None
+    ) -> CaptureRef:
         """Write the exchange to the WARC (a revisit if its payload is archived, for a requisite
-        under any URL); return its `captures` row and the time its rows are stamped with."""
+        under any URL); return its `captures` row and the time its rows are stamped with.
+        `logged_in_as`: whose session the request carried (its secrets already redacted)."""
         stored = self.warc.write(exchange, self.find_any_prior if requisite else self.find_prior)
         capture_id = store.save_capture(
             self.db,
@@ -65,6 +69,7 @@ class ArchiveSession:
             run_id=self.run_id,
             record_type=stored.record_type,
             refers_to=stored.refers_to,
+            logged_in_as=logged_in_as,
         )
         return CaptureRef(capture_id, iso_seconds(exchange.fetched_at))
 

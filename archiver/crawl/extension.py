@@ -20,6 +20,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from archiver import exitcodes, store
+from archiver.account.session_file import LoginSession, read_session
+from archiver.archive.redact import Redactor, warcinfo_note
 from archiver.archive.session import ArchiveSession
 from archiver.archive.warc import Exchange
 from archiver.crawl.requests import MEDIA_META_KEY
@@ -37,6 +39,7 @@ WARCINFO_SETTINGS = (
     "ARCHIVER_PROXY",
     "ARCHIVER_WARC_MAX_BYTES",
 )
+LOGGED_IN_META_KEY = "archiver_logged_in_as"  # set on a request that carries the session
 logger = logging.getLogger(__name__)
 
 
@@ -48,8 +51,11 @@ class ArchiveExtension:
         warcinfo: dict[str, str],
         warc_prefix: str,
         max_file_bytes: int,
+        login: LoginSession | None = None,
     ) -> None:
         self.crawler = crawler
+        self.login = login
+        self.redactor = Redactor.for_values(login.secret_values if login else ())
         self.output = output
         self.warcinfo = warcinfo
         self.warc_prefix = warc_prefix
@@ -61,6 +67,9 @@ class ArchiveExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
         settings = crawler.settings
+        output = Path(settings.get("ARCHIVER_OUTPUT"))
+        # run_crawl has read it once already and said why if it could not.
+        login = read_session(output) if settings.getbool("ARCHIVER_USE_SESSION") else None
         warcinfo = {
             "http-header-user-agent": str(settings.get("USER_AGENT")),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
@@ -69,12 +78,16 @@ class ArchiveExtension:
                 {name: settings.get(name) for name in WARCINFO_SETTINGS}, sort_keys=True
             ),
         }
+        if login is not None:
+            warcinfo["logged-in-as"] = login.user
+            warcinfo["redacted"] = warcinfo_note()
         extension = cls(
             crawler,
-            Path(settings.get("ARCHIVER_OUTPUT")),
+            output,
             warcinfo,
             settings.get("ARCHIVER_WARC_PREFIX"),
             settings.getint("ARCHIVER_WARC_MAX_BYTES"),
+            login,
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -91,6 +104,18 @@ class ArchiveExtension:
     def is_open(self) -> bool:
         return self._session is not None
 
+    @property
+    def reader(self) -> str | None:
+        """The account whose session the crawl uses; None: it crawls logged out."""
+        return self.login.user if self.login else None
+
+    def stop(self, reason: str) -> None:
+        """Close the spider with `reason` (the plan's outcome reads it)."""
+        if self.crawler.engine is not None and self._closing is None:
+            self._closing = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason=reason)
+            )
+
     def spider_opened(self, spider: Spider) -> None:
         try:
             self._session = ArchiveSession(
@@ -99,6 +124,7 @@ class ArchiveExtension:
                 self.warcinfo,
                 warc_prefix=self.warc_prefix,
                 max_file_bytes=self.max_file_bytes,
+                logged_in_as=self.reader,
             )
         except Exception as error:  # a WARC directory that is a file, a database gone bad
             logger.error("cannot open the archive in %s: %s", self.output, error)
@@ -152,14 +178,18 @@ class ArchiveExtension:
     ) -> CaptureRef:
         exchange = Exchange(
             url=request.url,
-            request=bytes(wire.sent),
-            response=bytes(wire.received),
+            request=self.redactor.head(bytes(wire.sent)),
+            response=self.redactor.head(bytes(wire.received)),
             fetched_at=datetime.now(UTC),
             ip_address=ip_address,
             truncated=truncated or None,
         )
         self._stat("archiver/warc/records")
-        capture = self.session.record_exchange(exchange, requisite=MEDIA_META_KEY in request.meta)
+        capture = self.session.record_exchange(
+            exchange,
+            requisite=MEDIA_META_KEY in request.meta,
+            logged_in_as=request.meta.get(LOGGED_IN_META_KEY),
+        )
         if truncated:
             store.mark_not_recoverable(self.session.db, capture.capture_id)
         return capture

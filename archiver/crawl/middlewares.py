@@ -1,5 +1,5 @@
-"""Thin downloader middlewares: the proxy, patient retries after 429/503, robots.txt
-Crawl-delay, and responses cut short kept in the WARC."""
+"""Thin downloader middlewares: the proxy, the user's LiveJournal session, patient retries
+after 429/503, robots.txt Crawl-delay, and responses cut short kept in the WARC."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from tldextract import TLDExtract
 
-from archiver.crawl.extension import archive_of
+from archiver.account.session_file import LoginSession
+from archiver.crawl.extension import LOGGED_IN_META_KEY, archive_of
 from archiver.crawl.wire import WIRE_META_KEY, WireCapture
 from archiver.plan.backoff import RATE_LIMIT_STATUSES, truncation_reason, wait_before_retry
 
@@ -49,6 +50,33 @@ class ArchiverProxyMiddleware:
         if self.proxy and "proxy" not in request.meta:
             request.meta["proxy"] = self.proxy
         return None
+
+
+class SessionCookiesMiddleware:
+    """Adds the session's cookies to every request for a host they belong to (LiveJournal's,
+    as a browser would), after whatever Scrapy's cookie jar sent, and marks the request with
+    whose session it carries. The jar never holds them, so nothing else can send them."""
+
+    def __init__(self, login: LoginSession | None) -> None:
+        self.login = login
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SessionCookiesMiddleware:
+        return cls(archive_of(crawler).login)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if self.login is None:
+            return
+        parts = urlsplit(request.url)
+        cookies = self.login.cookies_for(parts.hostname or "", parts.path or "/")
+        if not cookies:
+            return
+        names = {c.name for c in cookies}
+        sent = (request.headers.get("Cookie") or b"").decode("latin-1")
+        kept = [p.strip() for p in sent.split(";") if p.strip().partition("=")[0] not in names]
+        pairs = [*(p for p in kept if p), *(f"{c.name}={c.value}" for c in cookies)]
+        request.headers["Cookie"] = "; ".join(pairs)
+        request.meta[LOGGED_IN_META_KEY] = self.login.user
 
 
 class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]

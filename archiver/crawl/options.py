@@ -35,9 +35,10 @@ def check_settings(settings: BaseSettings) -> None:
         raise ValueError(f"-s ARCHIVER_MEDIA={mode}: it must be one of {', '.join(MODES)}")
 
 
-def plan_options(settings: BaseSettings) -> PlanOptions:
+def plan_options(settings: BaseSettings, reader: str | None = None) -> PlanOptions:
     check_settings(settings)
     return PlanOptions(
+        reader=reader,
         full=settings.getbool("ARCHIVER_FULL"),
         refresh_window=settings.getint("ARCHIVER_REFRESH_WINDOW"),
         max_deleted_share=settings.getfloat("ARCHIVER_MAX_DELETED_SHARE"),

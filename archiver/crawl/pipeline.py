@@ -130,18 +130,22 @@ class StorePipeline:
 
     def _mark_deletions(self, plan: CrawlPlan) -> None:
         db, run_id = self.archive.session.db, self.archive.session.run_id
+        logged_in = plan.options.reader is not None
         for step in plan.deletions():
             if isinstance(step, DayDeletions):
                 self.counts["deleted"] += store.mark_missing_posts_on_days(
-                    db, step.journal, step.days, run_id
+                    db, step.journal, step.days, run_id, logged_in=logged_in
                 )
             elif isinstance(step, ListingDeletions):
                 self._mark_listing(plan, step)
 
     def _mark_listing(self, plan: CrawlPlan, step: ListingDeletions) -> None:
         db, run_id = self.archive.session.db, self.archive.session.run_id
-        missing = store.count_missing_posts(db, step.journal, step.listed, step.years)
-        live = store.count_missing_posts(db, step.journal, [], None)
+        logged_in = plan.options.reader is not None
+        missing = store.count_missing_posts(
+            db, step.journal, step.listed, step.years, logged_in=logged_in
+        )
+        live = store.count_missing_posts(db, step.journal, [], None, logged_in=logged_in)
         problem = plan.implausible_listing(step.journal, missing, live)
         if problem:
             root = urls.journal_root(step.journal)
@@ -149,7 +153,7 @@ class StorePipeline:
             self.counts["errors"] += 1
             return
         self.counts["deleted"] += store.mark_missing_posts(
-            db, step.journal, step.listed, run_id, step.years
+            db, step.journal, step.listed, run_id, step.years, logged_in=logged_in
         )
         store.mark_listed(db, step.journal, run_id)
 

@@ -11,6 +11,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from archiver import exitcodes
+from archiver.account.session_file import SessionFileError, read_session
 from archiver.archive.layout import DATABASE_FILE
 from archiver.archive.lock import LockHeld, output_lock
 from archiver.crawl.extension import archive_of
@@ -40,6 +41,8 @@ def run_crawl(
     one `scrapy crawl` already made, else a new one."""
     output = Path(settings.get("ARCHIVER_OUTPUT"))
     problem = _output_problem(output)
+    if not problem and settings.getbool("ARCHIVER_USE_SESSION"):
+        problem = _session_problem(output)
     if problem:
         return CrawlResult(exitcodes.FAILED, problem)
     try:
@@ -58,6 +61,15 @@ def _output_problem(output: Path) -> str | None:
     if not os.access(output, os.W_OK):
         return f"cannot write to the output directory {output} (read-only?)"
     return reads.database_problem(output / DATABASE_FILE)
+
+
+def _session_problem(output: Path) -> str | None:
+    """Why OUTPUT/.session cannot be used (unreadable, or readable by others)."""
+    try:
+        read_session(output)
+    except SessionFileError as error:
+        return str(error)
+    return None
 
 
 def _crawl(journals: list[str], process: CrawlerProcessBase) -> CrawlResult:

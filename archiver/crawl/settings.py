@@ -31,6 +31,11 @@ ARCHIVER_MEDIA_MAX_BYTES = 8 * 1024 * 1024
 ARCHIVER_MEDIA_MAX_AGE_DAYS = 30
 ARCHIVER_MEDIA_DENY_HOSTS = list(DEFAULT_DENIED_HOSTS)
 
+# With OUTPUT/.session (`archiver login`, `archiver crawl --cookies FILE`), every request to
+# LiveJournal carries the user's session, so friends-only and private posts are archived too.
+# ARCHIVER_USE_SESSION=False (`archiver crawl --logged-out`) crawls as a logged-out reader.
+ARCHIVER_USE_SESSION = True
+
 # Shown to LiveJournal's operators in the User-Agent, `archiver/VERSION (+ARCHIVER_CONTACT_URL)`,
 # so they can reach whoever runs the crawl. `-s USER_AGENT=...` replaces the whole string.
 ARCHIVER_CONTACT_URL = "https://github.com/archiver-lj/archiver"
@@ -76,6 +81,8 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.middlewares.PatientRetryMiddleware": 550,
     # After HttpCompressionMiddleware (590) has decoded robots.txt.
     "archiver.crawl.middlewares.CrawlDelayMiddleware": 580,
+    # After CookiesMiddleware (700) has written the Cookie header: the session's cookies join it.
+    "archiver.crawl.middlewares.SessionCookiesMiddleware": 710,
     "archiver.crawl.middlewares.ArchiverProxyMiddleware": 740,
     # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
     "archiver.crawl.middlewares.WarcFailureRecorder": 990,

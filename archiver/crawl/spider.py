@@ -18,10 +18,11 @@ from archiver.crawl.options import media_options, plan_options
 from archiver.crawl.requests import MEDIA_META_KEY, media_request, page_request
 from archiver.crawl.responses import failure_reason, fetched_page, header
 from archiver.items import PageItems
-from archiver.plan.crawl_plan import CrawlPlan, Fetch, StartJournal, Step
+from archiver.plan.crawl_plan import CrawlPlan, Fetch, SessionLost, StartJournal, Step
 from archiver.plan.failures import REDIRECT_STATUSES
 from archiver.plan.journal import journal_names
 from archiver.plan.media import FetchMedia
+from archiver.plan.outcome import SESSION_EXPIRED
 
 Output = scrapy.Request | PageItems
 
@@ -47,7 +48,10 @@ class JournalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JournalSpider:
         spider: JournalSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.plan = CrawlPlan(spider.journals, plan_options(settings), media_options(settings))
+        reader = archive_of(crawler).reader
+        spider.plan = CrawlPlan(
+            spider.journals, plan_options(settings, reader), media_options(settings)
+        )
         # Redirects come back to the spider, which asks the plan whether to follow them.
         allowed = settings.getlist("HTTPERROR_ALLOWED_CODES")
         spider.handled_statuses = [*REDIRECT_STATUSES, *allowed]
@@ -91,8 +95,18 @@ class JournalSpider(scrapy.Spider):
                 yield media_request(step, self.on_media, self.on_media_failure, cap)
             elif isinstance(step, StartJournal):
                 yield from self._steps(self._start(step.journal))
+            elif isinstance(step, SessionLost):
+                self._session_lost(step)
             else:
                 yield step
+
+    def _session_lost(self, lost: SessionLost) -> None:
+        archive = archive_of(self.crawler)
+        if lost.capture is not None:
+            store.mark_not_recoverable(archive.session.db, lost.capture.capture_id)
+        if lost is self.plan.session_lost and self.crawler.engine is not None:
+            self.logger.error("%s came back logged out: the session has ended", lost.url)
+            archive.stop(SESSION_EXPIRED)
 
     def on_media(self, response: Response) -> Iterator[Output]:
         return self._steps(

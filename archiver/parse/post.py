@@ -262,9 +262,27 @@ def _comment_count(page: Page, parts: _Parts) -> int | None:
     return int_in(parts.count_text)
 
 
+# LiveJournal's security icons (its S2 image names), on a post a logged-in reader may read.
+_SECURITY_ICONS = (
+    ("icon_protected", "friends"),
+    ("icon_private", "private"),
+    ("icon_groups", "custom"),
+)
+
+
 def _security(page: Page) -> str:
-    is_public = page.site.entry.get("is_public")
-    return "locked" if is_public is False else "public"
+    """public, or, for a post `Site.entry.is_public` says is not: the level its lock icon
+    shows (friends, private, custom), else protected (not public, level not shown)."""
+    if page.site.entry.get("is_public") is not False:
+        return "public"
+    icons = page.sel.xpath(
+        f"//img[{has_class('i-posticon-security')}]/@src | //img[contains(@src, '/img/icon_')]/@src"
+    ).getall()
+    for src in icons:
+        for name, level in _SECURITY_ICONS:
+            if f"/{name}." in src:
+                return level
+    return "protected"
 
 
 def _texts(node: Selector, query: str) -> list[str]:

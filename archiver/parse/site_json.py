@@ -63,6 +63,18 @@ class SiteData:
             return self.values[key]
         return self.p.get(key)
 
+    @property
+    def reader(self) -> str | None:
+        """Whom the page was served to: `Site.remote.username`, else `remoteUser` of the `var p`
+        block; None for a logged-out reader (both are null then)."""
+        remote = self.obj("remote").get("username") or self.p.get("remoteUser")
+        return remote.lower() if isinstance(remote, str) and remote else None
+
+    @property
+    def shows_reader(self) -> bool:
+        """Whether the page says whom it was served to at all (feeds and robots.txt do not)."""
+        return "remote" in self.values or "remoteUser" in self.p
+
     def __bool__(self) -> bool:
         return bool(self.values or self.p)
 

@@ -3,7 +3,8 @@
 The spider hands every event to the plan (a journal to start, a parsed page, a redirect, a
 failed fetch) and gets back steps: `Fetch` a URL, save `PageItems`, or `StartJournal` (a
 journal renamed to a new name, whose archive knowledge the spider looks up first), or
-`FetchMedia`, one of the things a page loads (`archiver.plan.media` decides which).
+`FetchMedia`, one of the things a page loads (`archiver.plan.media` decides which), or
+`SessionLost`: a page of a logged-in crawl came back logged out, and the run must stop.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from archiver.items import (
     RecentPostItem,
 )
 from archiver.parse import ParseError, parse_page
+from archiver.parse.site_json import extract_from_html
 from archiver.plan import deletions, follow
 from archiver.plan.failures import RENAME_EVIDENCE, failure_kind, failure_message
 from archiver.plan.follow import LISTING_PAGE_KINDS, FollowDecision
@@ -52,7 +54,17 @@ class StartJournal:
     journal: str
 
 
-Step = Fetch | PageItems | StartJournal | FetchMedia
+@dataclass(frozen=True)
+class SessionLost:
+    """The page at `url` was served to someone other than the session's reader (logged out,
+    mostly): it is not saved, and its capture is not read back by a later run."""
+
+    url: str
+    reader: str | None  # whom the page names; None: logged out
+    capture: CaptureRef | None
+
+
+Step = Fetch | PageItems | StartJournal | FetchMedia | SessionLost
 
 
 class CrawlPlan:
@@ -68,6 +80,7 @@ class CrawlPlan:
         self._states = {name: JournalState(name) for name in self.journals}
         self._recovered: set[str] = set()  # post pages read back from the WARC this run
         self.gave_up_rate_limited = False
+        self.session_lost: SessionLost | None = None
 
     # ------------------------------------------------------------ journals
 
@@ -151,6 +164,10 @@ class CrawlPlan:
 
     def on_body(self, page: FetchedPage, *, recovered: bool = False) -> list[Step]:
         """A page's body, fetched now or read back from the WARC: parsed, then `on_page`."""
+        lost = None if recovered else self._logged_out(page)
+        if lost is not None:
+            self.session_lost = self.session_lost or lost
+            return [lost]
         try:
             items = parse_page(
                 page.url,
@@ -164,6 +181,21 @@ class CrawlPlan:
                 PageItems((self._error(page.url, "parse", str(error)),), page.capture, page.url)
             ]
         return self.on_page(page.url, page.journal, items, page.capture, recovered=recovered)
+
+    def _logged_out(self, page: FetchedPage) -> SessionLost | None:
+        """With a session, a page that names another reader (or none: logged out) means the
+        session has ended; once it has, every later page is such a page too."""
+        expected = self.options.reader
+        if expected is None:
+            return None
+        if self.session_lost is not None:
+            return SessionLost(page.url, self.session_lost.reader, page.capture)
+        if "html" not in (page.content_type or "").lower():
+            return None
+        site = extract_from_html(page.body.decode("utf-8", "replace"))
+        if not site.shows_reader or site.reader == expected:
+            return None
+        return SessionLost(page.url, site.reader, page.capture)
 
     def _on_item(self, item: Item, state: JournalState) -> Iterator[Step]:
         if isinstance(item, JournalItem) and item.username == state.name:

@@ -24,6 +24,8 @@ class PlanOptions:
     full: bool = False  # ARCHIVER_FULL, `archiver crawl --full`
     refresh_window: int = 10  # ARCHIVER_REFRESH_WINDOW: the newest posts fetched every run
     max_deleted_share: float = 0.5  # ARCHIVER_MAX_DELETED_SHARE
+    # The account whose LiveJournal session the crawl uses (OUTPUT/.session); None: logged out.
+    reader: str | None = None
 
 
 def journal_names(journal: str = "", journals: str = "") -> list[str]:

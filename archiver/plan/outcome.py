@@ -9,6 +9,7 @@ from archiver.plan.journal import UNAVAILABLE
 
 WARC_WRITE_FAILED = "warc_write_failed"  # the close reason when the WARC files cannot be written
 SAVE_FAILED = "save_failed"  # the close reason when the database cannot be written
+SESSION_EXPIRED = "session_expired"  # the close reason when a page comes back logged out
 
 STATUS_SENTENCES = {
     "deleted": "has been deleted",
@@ -47,6 +48,14 @@ class CrawlOutcome:
                 exitcodes.FAILED,
                 "the database could not be written (a full disk?): the crawl stopped; what was "
                 "saved is kept, and the pages archived but not saved are read back next run",
+            )
+        if stopped_early == SESSION_EXPIRED:
+            return cls(
+                "session-expired",
+                exitcodes.SESSION_EXPIRED,
+                "the LiveJournal session has ended (a page came back logged out): log in again "
+                "with `archiver login`; the pages fetched logged out were not saved, nothing "
+                "archived was changed and nothing was marked deleted",
             )
         gone = {name: statuses[name] for name in journals if statuses.get(name) in UNAVAILABLE}
         if gone:

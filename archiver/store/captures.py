@@ -40,8 +40,10 @@ def save_capture(
     run_id: int | None = None,
     record_type: str = "response",
     refers_to: str | None = None,
+    logged_in_as: str | None = None,
 ) -> int:
-    """Record where a response lives in the WARC files; idempotent on the WARC record id."""
+    """Record where a response lives in the WARC files; idempotent on the WARC record id.
+    `logged_in_as`: the account whose session the request carried."""
     row = {
         "url": url,
         "status": status,
@@ -55,6 +57,7 @@ def save_capture(
         "run_id": run_id,
         "record_type": record_type,
         "refers_to": refers_to,
+        "logged_in_as": logged_in_as,
     }
     with db.atomic():
         upsert(db, "captures", row, ["record_id"], insert_only=True)
@@ -86,7 +89,8 @@ def mark_recovery_tried(db: Database, capture_id: int) -> None:
 
 
 def mark_not_recoverable(db: Database, capture_id: int) -> None:
-    """A response cut short: archived as received, never parsed into rows."""
+    """A response archived as received but never to be parsed into rows: one cut short, or
+    one served logged out to a logged-in crawl."""
     with db.atomic():
         db.execute("UPDATE captures SET parsed = 0 WHERE id = ?", [capture_id])
 

@@ -16,16 +16,30 @@ from archiver.store.runs import PostOutcome, count_post
 
 
 def post_content_hash(item: PostItem) -> str:
-    """What decides whether a post changed: title, body, tags (as a set) and publication date.
+    """What decides whether a post changed: title, body, tags (as a set), publication date and
+    who may read it, so a post that turns friends-only keeps its public version.
 
-    body_text is left out because it is derived from body_html.
+    body_text is left out because it is derived from body_html; a public post's security is
+    left out too, so that the hashes of archives made before it was read stay as they were.
     """
-    return _content_hash(item.title, item.body_html, _tag_list(item.tags), item.published)
+    return _content_hash(
+        item.title, item.body_html, _tag_list(item.tags), item.published, item.security
+    )
 
 
-def _content_hash(title: str, body_html: str, tags: list[str], published: str | None) -> str:
+def _content_hash(
+    title: str, body_html: str, tags: list[str], published: str | None, security: str
+) -> str:
+    fields: dict[str, object] = {
+        "title": title,
+        "body_html": body_html,
+        "tags": tags,
+        "published": published,
+    }
+    if security != "public":
+        fields["security"] = security
     payload = json.dumps(
-        {"title": title, "body_html": body_html, "tags": tags, "published": published},
+        fields,
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
@@ -117,6 +131,7 @@ def _archive_post_version(db: Database, old: dict[str, Any], superseded_at: str)
             "body_text": old["body_text"],
             "tags": json.dumps(_current_tags(db, journal, ditemid), ensure_ascii=False),
             "published": old["published"],
+            "security": old["security"],
             "content_hash": old["content_hash"],
             "first_seen": old["last_changed"],
             "last_seen": old["last_seen"],
@@ -171,25 +186,34 @@ def save_locked_post(
         upsert(db, "locked_posts", row, ["journal", "ditemid"])
 
 
+# A listing made logged out cannot show a friends-only or private post: its absence there says
+# nothing, so only a logged-in run's listings may mark such a post deleted.
+_VISIBLE = "(? OR security = 'public')"
 _MISSING = (
     "journal = ? AND deleted_in_run IS NULL AND ditemid NOT IN (SELECT value FROM json_each(?)) "
-    "AND (? IS NULL OR substr(published, 1, 4) IN (SELECT value FROM json_each(?)))"
+    "AND (? IS NULL OR substr(published, 1, 4) IN (SELECT value FROM json_each(?))) "
+    f"AND {_VISIBLE}"
 )
 
 
 def _missing_params(
-    journal: str, seen_ditemids: Iterable[int], years: Iterable[int] | None
+    journal: str, seen_ditemids: Iterable[int], years: Iterable[int] | None, logged_in: bool
 ) -> list[Any]:
     seen = json.dumps(sorted(set(seen_ditemids)))
     listed_years = None if years is None else json.dumps([f"{y:04d}" for y in sorted(years)])
-    return [journal, seen, listed_years, listed_years]
+    return [journal, seen, listed_years, listed_years, logged_in]
 
 
 def count_missing_posts(
-    db: Database, journal: str, seen_ditemids: Iterable[int], years: Iterable[int] | None = None
+    db: Database,
+    journal: str,
+    seen_ditemids: Iterable[int],
+    years: Iterable[int] | None = None,
+    *,
+    logged_in: bool = False,
 ) -> int:
     """How many live posts `mark_missing_posts` would mark, without marking them."""
-    params = _missing_params(journal, seen_ditemids, years)
+    params = _missing_params(journal, seen_ditemids, years, logged_in)
     count: int = db.execute(f"SELECT COUNT(*) FROM posts WHERE {_MISSING}", params).fetchone()[0]
     return count
 
@@ -200,14 +224,17 @@ def mark_missing_posts(
     seen_ditemids: Iterable[int],
     run_id: int,
     years: Iterable[int] | None = None,
+    *,
+    logged_in: bool = False,
 ) -> int:
     """Set `deleted_in_run` on the journal's posts that are not in `seen_ditemids`.
 
     Only for a run that listed the whole journal; with `years`, only posts published in those
-    years (the years whose calendar the run read). Posts already marked keep the run that
-    first missed them; rows are kept. Returns how many posts were marked.
+    years (the years whose calendar the run read); unless `logged_in`, only public posts.
+    Posts already marked keep the run that first missed them; rows are kept. Returns how many
+    posts were marked.
     """
-    params = _missing_params(journal, seen_ditemids, years)
+    params = _missing_params(journal, seen_ditemids, years, logged_in)
     with db.atomic():
         cursor = db.execute(
             f"UPDATE posts SET deleted_in_run = ? WHERE {_MISSING}", [run_id, *params]
@@ -217,7 +244,12 @@ def mark_missing_posts(
 
 
 def mark_missing_posts_on_days(
-    db: Database, journal: str, listed: dict[str, set[int]], run_id: int
+    db: Database,
+    journal: str,
+    listed: dict[str, set[int]],
+    run_id: int,
+    *,
+    logged_in: bool = False,
 ) -> int:
     """Like `mark_missing_posts`, for a run that listed some days whole (`YYYY-MM-DD` -> the
     ditemids the calendar showed that day, empty for a day it no longer shows)."""
@@ -227,8 +259,8 @@ def mark_missing_posts_on_days(
             cursor = db.execute(
                 "UPDATE posts SET deleted_in_run = ? WHERE journal = ? AND deleted_in_run IS NULL "
                 "AND substr(published, 1, 10) = ? "
-                "AND ditemid NOT IN (SELECT value FROM json_each(?))",
-                [run_id, journal, day, json.dumps(sorted(ditemids))],
+                f"AND ditemid NOT IN (SELECT value FROM json_each(?)) AND {_VISIBLE}",
+                [run_id, journal, day, json.dumps(sorted(ditemids)), logged_in],
             )
             marked += cursor.rowcount
     return marked

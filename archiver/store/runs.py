@@ -18,7 +18,10 @@ _RUN_COUNTERS: dict[PostOutcome, str] = {
 }
 
 
-def start_run(db: Database, started_at: str, journals: Sequence[str]) -> int:
+def start_run(
+    db: Database, started_at: str, journals: Sequence[str], logged_in_as: str | None = None
+) -> int:
+    """A new crawl_runs row; `logged_in_as`: the account whose session the run uses."""
     with db.atomic():
         return insert(
             db,
@@ -31,6 +34,7 @@ def start_run(db: Database, started_at: str, journals: Sequence[str]) -> int:
                 "changed_posts": 0,
                 "unchanged_posts": 0,
                 "errors": 0,
+                "logged_in_as": logged_in_as,
             },
         )
 

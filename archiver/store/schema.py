@@ -455,6 +455,21 @@ def _keep_media(db: Database) -> None:
         db.execute(f"ALTER TABLE [{table}] ADD COLUMN userpic_url TEXT")
 
 
+def _remember_sessions(db: Database) -> None:
+    # Which account's session a request carried (NULL: logged out), for `--public-only` and
+    # for knowing what a logged-out run could not have seen. A post's security level is one of
+    # SECURITY_LEVELS; the 0001 schema's "locked" meant "not public, level not shown".
+    db.execute("ALTER TABLE captures ADD COLUMN logged_in_as TEXT")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN logged_in_as TEXT")
+    db.execute("ALTER TABLE post_versions ADD COLUMN security TEXT")
+    db.execute("UPDATE posts SET security = 'protected' WHERE security = 'locked'")
+    db.execute("UPDATE post_versions SET security = 'public' WHERE security IS NULL")
+
+
+# public; friends (friends-only); private (the owner alone); custom (a friends group);
+# protected (not public, and the page does not say which of the three).
+SECURITY_LEVELS = ("public", "friends", "private", "custom", "protected")
+
 # In order; never rename or reorder an applied one, only append.
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0001_create_tables", _create_tables),
@@ -464,6 +479,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0005_post_index_view", _create_post_index),
     ("0006_parsed_captures", _mark_parsed_captures),
     ("0007_media", _keep_media),
+    ("0008_sessions", _remember_sessions),
 )
 
 

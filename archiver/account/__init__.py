@@ -1,0 +1,1 @@
+"""The user's LiveJournal login: the session file, cookies.txt, the login form, redaction."""
