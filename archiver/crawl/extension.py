@@ -20,10 +20,11 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from archiver import exitcodes, store
-from archiver.account.session_file import LoginSession, read_session
+from archiver.account.session_file import LoginSession
 from archiver.archive.redact import Redactor, warcinfo_note
 from archiver.archive.session import ArchiveSession
 from archiver.archive.warc import Exchange
+from archiver.crawl.options import login_session
 from archiver.crawl.requests import MEDIA_META_KEY
 from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
 from archiver.items import CaptureRef
@@ -68,8 +69,7 @@ class ArchiveExtension:
     def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
         settings = crawler.settings
         output = Path(settings.get("ARCHIVER_OUTPUT"))
-        # run_crawl has read it once already and said why if it could not.
-        login = read_session(output) if settings.getbool("ARCHIVER_USE_SESSION") else None
+        login = login_session(settings)
         warcinfo = {
             "http-header-user-agent": str(settings.get("USER_AGENT")),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",

@@ -19,6 +19,7 @@ from tldextract import TLDExtract
 
 from archiver.account.session_file import LoginSession
 from archiver.crawl.extension import LOGGED_IN_META_KEY, archive_of
+from archiver.crawl.options import login_session
 from archiver.crawl.wire import WIRE_META_KEY, WireCapture
 from archiver.plan.backoff import RATE_LIMIT_STATUSES, truncation_reason, wait_before_retry
 
@@ -62,7 +63,7 @@ class SessionCookiesMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SessionCookiesMiddleware:
-        return cls(archive_of(crawler).login)
+        return cls(login_session(crawler.settings))
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if self.login is None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scrapy.settings import BaseSettings
 
+from archiver.account.session_file import LoginSession, read_session
 from archiver.plan.journal import PlanOptions
 from archiver.plan.media import MODES, MediaOptions
 
@@ -55,3 +58,12 @@ def media_options(settings: BaseSettings) -> MediaOptions:
         max_bytes=settings.getint("ARCHIVER_MEDIA_MAX_BYTES"),
         max_age_days=settings.getint("ARCHIVER_MEDIA_MAX_AGE_DAYS"),
     )
+
+
+def login_session(settings: BaseSettings) -> LoginSession | None:
+    """OUTPUT/.session, unless ARCHIVER_USE_SESSION is off (`archiver crawl --logged-out`).
+    The spider, the session middleware and the archive extension each read it when they are
+    made (Scrapy makes them in an order of its own); `run_crawl` has checked it can be read."""
+    if not settings.getbool("ARCHIVER_USE_SESSION"):
+        return None
+    return read_session(Path(settings.get("ARCHIVER_OUTPUT")))

@@ -14,7 +14,7 @@ from twisted.python.failure import Failure
 from archiver import __version__, store
 from archiver.archive.recover import Unreadable, unsaved_pages
 from archiver.crawl.extension import archive_of
-from archiver.crawl.options import media_options, plan_options
+from archiver.crawl.options import login_session, media_options, plan_options
 from archiver.crawl.requests import MEDIA_META_KEY, media_request, page_request
 from archiver.crawl.responses import failure_reason, fetched_page, header
 from archiver.items import PageItems
@@ -48,7 +48,8 @@ class JournalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> JournalSpider:
         spider: JournalSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        reader = archive_of(crawler).reader
+        login = login_session(settings)
+        reader = login.user if login else None
         spider.plan = CrawlPlan(
             spider.journals, plan_options(settings, reader), media_options(settings)
         )
