@@ -93,6 +93,28 @@ def _fault_options(
 @click.option(
     "--crawl-delay", default=0.0, type=click.FloatRange(0), help="robots.txt Crawl-delay."
 )
+@click.option(
+    "--expire-session-after",
+    default=0,
+    type=click.IntRange(0, None),
+    help="Revoke every login session after N requests with one (0: never).",
+)
+@click.option(
+    "--as",
+    "as_user",
+    metavar="USER",
+    help="With --manifest: only the posts this sample account may read.",
+)
+@click.option(
+    "--print-cookies",
+    metavar="USER",
+    help="Write a cookies.txt with a session of this sample account and exit.",
+)
+@click.option(
+    "--cookies-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where --print-cookies writes (default: standard output).",
+)
 def sample_server(
     host: str,
     port: int,
@@ -110,15 +132,43 @@ def sample_server(
     gzip: bool,
     chunked: bool,
     crawl_delay: float,
+    expire_session_after: int,
+    as_user: str | None,
+    print_cookies: str | None,
+    cookies_file: Path | None,
 ) -> None:
-    """Run the bundled sample LiveJournal (an HTTP server and HTTPS proxy) on loopback."""
+    """Run the bundled sample LiveJournal (an HTTP server and HTTPS proxy) on loopback.
+
+    Its accounts and their passwords are in archiver/sample/accounts.py."""
+    from archiver.sample import accounts
+
+    for option, name in (("--as", as_user), ("--print-cookies", print_cookies)):
+        if name is not None and accounts.account(name) is None:
+            known = ", ".join(accounts.ACCOUNTS)
+            message = f"no sample account {name!r} (one of {known})"
+            raise click.BadParameter(message, param_hint=option)
+    if as_user is not None and not manifest:
+        raise click.UsageError("--as goes with --manifest")
+    if print_cookies is not None:
+        from archiver.sample.sessions import cookies_txt, printed_session
+
+        account = accounts.ACCOUNTS[print_cookies]
+        text = cookies_txt(printed_session(account))
+        if cookies_file is None:
+            sys.stdout.write(text)
+        else:
+            cookies_file.write_text(text, "utf-8")
+            cookies_file.chmod(0o600)
+        return
     from archiver.sample.content import build_site, iter_manifest
 
     site = build_site(revision, posts)
     if manifest:
-        for record in iter_manifest(site):
+        for record in iter_manifest(site, as_user):
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         return
+    import dataclasses
+
     from archiver.sample.server import SampleServer, serve_forever
 
     faults = _fault_options(
@@ -134,6 +184,7 @@ def sample_server(
         chunked,
         crawl_delay,
     )
+    faults = dataclasses.replace(faults, expire_session_after=expire_session_after)
     with suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(SampleServer(site, faults), host, port))
 
@@ -294,17 +345,39 @@ def parse(file: Path, url: str, status: int, captured_at: str | None) -> None:
     default="",
     help="A pywb collection, e.g. http://127.0.0.1:8080/lj/: posts link to their replay.",
 )
-def serve(output: Path, port: int, host: str, replay_url: str) -> None:
+@click.option(
+    "--public-only",
+    is_flag=True,
+    help="Serve a copy without non-public posts, screened comments and pages fetched logged "
+    "in (OUTPUT/public/archive.db, written again at every start).",
+)
+def serve(output: Path, port: int, host: str, replay_url: str, public_only: bool) -> None:
     """Explore OUTPUT/archive.db in Datasette, with the archive's metadata and plugin."""
-    from archiver.datasette.serve import datasette_command
+    from archiver.datasette.serve import datasette_command, datasette_environment
 
     database = output / DATABASE_FILE
     if not database.exists():
         raise click.BadParameter(f"{database} does not exist: crawl first", param_hint="OUTPUT")
-    command = datasette_command(output, host, port)
+    served = _write_public_copy(output) if public_only else database
+    command = datasette_command(output, host, port, served)
+    os.environ.update(datasette_environment(output))
     if replay_url:
         os.environ["ARCHIVER_REPLAY_URL"] = replay_url
     os.execv(command[0], command)
+
+
+def _write_public_copy(output: Path) -> Path:
+    from archiver.archive.public import write_public_copy
+    from archiver.datasette.serve import public_database_path
+
+    target = public_database_path(output)
+    try:
+        left_out = write_public_copy(output / DATABASE_FILE, target)
+    except (OSError, sqlite3.Error) as error:  # a read-only OUTPUT, a full disk
+        click.echo(f"cannot write the public copy {target}: {error}", err=True)
+        sys.exit(exitcodes.FAILED)
+    click.echo(f"serving the public copy {target}: {left_out.summary()}", err=True)
+    return target
 
 
 @main.command()
@@ -409,18 +482,38 @@ def verify(output: Path, repair: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the WACZ file.  [default: OUTPUT/archive.wacz]",
 )
-def wacz(output: Path, target: Path | None) -> None:
-    """Package OUTPUT's WARC files, a CDXJ index and its page list into one WACZ file."""
-    from archiver.archive.lock import LockHeld
-    from archiver.archive.wacz import WaczError, write_wacz
+@click.option(
+    "--public-only",
+    is_flag=True,
+    help="Leave out non-public posts, screened comments and pages fetched logged in.",
+)
+@click.option(
+    "--include-private",
+    is_flag=True,
+    help="Package everything, non-public posts and pages fetched logged in included.",
+)
+def wacz(output: Path, target: Path | None, public_only: bool, include_private: bool) -> None:
+    """Package OUTPUT's WARC files, a CDXJ index and its page list into one WACZ file.
 
+    An archive holding non-public posts or pages fetched logged in is packaged only with
+    --public-only or --include-private."""
+    from archiver.archive.lock import LockHeld
+    from archiver.archive.wacz import PrivateContentError, WaczError, write_wacz
+
+    if public_only and include_private:
+        raise click.UsageError("--public-only and --include-private exclude each other")
     if not output.is_dir():
         raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")
     try:
-        written = write_wacz(output, target)
+        written = write_wacz(
+            output, target, public_only=public_only, include_private=include_private
+        )
     except LockHeld as held:
         click.echo(str(held), err=True)
         sys.exit(exitcodes.LOCK_HELD)
+    except PrivateContentError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(exitcodes.BAD_ARGUMENTS)
     except WaczError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(exitcodes.FAILED)

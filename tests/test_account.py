@@ -102,11 +102,11 @@ def test_session_file_is_mode_0600_and_reads_back(tmp_path: Path) -> None:
 def test_session_file_readable_by_others_or_damaged_is_refused(tmp_path: Path) -> None:
     path = write_session(tmp_path, SESSION)
     path.chmod(0o644)
-    with pytest.raises(SessionFileError, match="readable by others.*chmod 600"):
+    with pytest.raises(SessionFileError, match=r"readable by others.*chmod 600"):
         read_session(tmp_path)
     path.chmod(0o600)
     path.write_text("{not json")
-    with pytest.raises(SessionFileError, match="cannot be read.*log in again"):
+    with pytest.raises(SessionFileError, match=r"cannot be read.*log in again"):
         read_session(tmp_path)
 
 

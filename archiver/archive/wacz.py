@@ -21,6 +21,12 @@ otherwise read the torn record as a short whole one, and the index would point p
 The index is named `index.cdx`, not `index.cdxj`: ReplayWeb.page (wabac.js) loads either, but
 pywb's `wb-manager add --unpack-wacz` only picks up `*.cdx` and `*.cdx.gz`, and without an
 index it adds nothing at all, not even the WARC files.
+
+A WACZ is made to be shared, so an archive that holds non-public posts or pages fetched logged
+in is packaged only when asked how: `public_only` packages copies of the WARC files holding
+only the records the public copy of the database keeps (archiver.archive.public), each gzip
+member byte for byte, with the index and page list made from them; `include_private`
+packages everything.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from typing import IO, Any
 from archiver import __version__
 from archiver.archive.layout import DATABASE_FILE, WACZ_FILE, WARC_DIRECTORY
 from archiver.archive.lock import output_lock
+from archiver.archive.public import kept_record_ids, private_content, write_public_copy
 from archiver.archive.verify import gzip_members
 from archiver.archive.warc import CDXJ_INDEX, index_warcs, warc_files
 from archiver.store import reads
@@ -61,10 +68,20 @@ CHUNK = 1 << 20
 FILE_MODE = 0o100644  # a regular file, rw-r--r--
 UNIX = 3  # ZIP "version made by" host system
 TITLE_JOURNALS = 3  # name the journals in the title up to this many
+HEAD_END = b"\r\n\r\n"
+HEAD_CHUNK = 1 << 14  # a record's WARC header is inflated this many gzip bytes at a time
+PUBLIC_ONLY_NOTE = (
+    "Public posts only: non-public posts, screened comments and pages fetched logged in "
+    "are left out."
+)
 
 
 class WaczError(Exception):
     """The output directory cannot be packaged."""
+
+
+class PrivateContentError(WaczError):
+    """The archive holds what is not for everyone, and nobody said whether to package it."""
 
 
 @dataclass(frozen=True)
@@ -93,19 +110,31 @@ def write_wacz(
     *,
     created: datetime | None = None,
     title: str | None = None,
+    public_only: bool = False,
+    include_private: bool = False,
 ) -> Path:
-    """Package OUTPUT's WARC files and page list into `target` (default OUTPUT/archive.wacz).
+    """Package OUTPUT's WARC files and page list into `target` (default OUTPUT/archive.wacz);
+    with `public_only`, only what the public copy of the archive keeps.
 
-    Raises WaczError if there is nothing to package, LockHeld if a crawl is writing to OUTPUT.
+    Raises PrivateContentError if the archive holds non-public posts or pages fetched logged
+    in and neither `public_only` nor `include_private` is given, WaczError if there is nothing
+    to package, LockHeld if a crawl is writing to OUTPUT.
     """
+    if public_only and include_private:
+        raise WaczError("public_only and include_private exclude each other")
     if not (output / WARC_DIRECTORY).is_dir():
         raise WaczError(f"no WARC files in {output / WARC_DIRECTORY}")
     with output_lock(output):
-        return _write_wacz(output, target, created, title)
+        return _write_wacz(output, target, created, title, public_only, include_private)
 
 
 def _write_wacz(
-    output: Path, target: Path | None, created: datetime | None, title: str | None
+    output: Path,
+    target: Path | None,
+    created: datetime | None,
+    title: str | None,
+    public_only: bool,
+    include_private: bool,
 ) -> Path:
     warcs = warc_files(output / WARC_DIRECTORY)
     database = output / DATABASE_FILE
@@ -113,28 +142,74 @@ def _write_wacz(
         raise WaczError(f"no WARC files in {output / WARC_DIRECTORY}")
     if not database.is_file():
         raise WaczError(f"no database at {database}")
+    if not (public_only or include_private):
+        refuse_private(database)
     target = target if target is not None else output / WACZ_FILE
     moment = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    with reads.connect(database) as db:
-        pages = read_pages(db)
-        journals = reads.journal_names(db)
-    metadata = {
-        "title": title or default_title(journals),
-        "description": describe(journals, pages),
-        "created": rfc3339(moment),
-        "software": f"archiver {__version__}",
-    }
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
         with TemporaryDirectory() as scratch:
-            whole = whole_warcs(warcs, Path(scratch) / WARC_DIRECTORY)
-            index = write_index(whole, Path(scratch) / CDXJ_INDEX)
-            write_zip(partial, whole, index, pages_jsonl(pages), metadata, moment)
+            sources, database = package_sources(output, warcs, Path(scratch), public_only)
+            with reads.connect(database) as db:
+                pages = read_pages(db)
+                journals = reads.journal_names(db)
+            metadata = package_metadata(journals, pages, moment, title, public_only)
+            index = write_index(sources, Path(scratch) / CDXJ_INDEX)
+            write_zip(partial, sources, index, pages_jsonl(pages), metadata, moment)
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
     return target
+
+
+def package_sources(
+    output: Path, warcs: Sequence[Path], scratch: Path, public_only: bool
+) -> tuple[list[Path], Path]:
+    """The WARC files and the database a package is made from: OUTPUT's (whole records only),
+    or with `public_only` their public copies, written in `scratch`."""
+    whole = whole_warcs(warcs, scratch / WARC_DIRECTORY)
+    if not public_only:
+        return whole, output / DATABASE_FILE
+    public = scratch / "public"
+    database = public / DATABASE_FILE
+    write_public_copy(output / DATABASE_FILE, database)
+    with reads.connect(database) as db:
+        kept = kept_record_ids(db)
+    return public_warcs(whole, kept, public / WARC_DIRECTORY), database
+
+
+def refuse_private(database: Path) -> None:
+    """PrivateContentError if the archive holds anything a shared package must not carry
+    unasked."""
+    with reads.connect(database) as db:
+        private = private_content(db)
+    if private.any:
+        raise PrivateContentError(
+            f"{database} holds {private.describe()}; a WACZ is made to be shared, and they "
+            "would be in it. Give --public-only to leave them out (and the screened comments "
+            "and pages that show them), or --include-private to package everything."
+        )
+
+
+def package_metadata(
+    journals: Sequence[str],
+    pages: Sequence[Page],
+    moment: datetime,
+    title: str | None,
+    public_only: bool,
+) -> dict[str, Any]:
+    """The datapackage.json fields besides its resources."""
+    description = describe(journals, pages)
+    metadata: dict[str, Any] = {
+        "title": title or default_title(journals),
+        "description": f"{description} {PUBLIC_ONLY_NOTE}" if public_only else description,
+        "created": rfc3339(moment),
+        "software": f"archiver {__version__}",
+    }
+    if public_only:
+        metadata["public_only"] = True
+    return metadata
 
 
 def write_zip(
@@ -142,7 +217,7 @@ def write_zip(
     warcs: Sequence[Path],
     index: Path,
     pages: bytes,
-    metadata: dict[str, str],
+    metadata: dict[str, Any],
     moment: datetime,
 ) -> None:
     """The entries in their fixed order; datapackage.json last but one, listing the others."""
@@ -197,6 +272,65 @@ def copy_head(source: Path, target: Path, size: int) -> Path:
     return target
 
 
+def public_warcs(warcs: Sequence[Path], kept: frozenset[str], scratch: Path) -> list[Path]:
+    """Copies in `scratch` of `warcs` (whole records only) holding the records `kept` names
+    (response and revisit record ids), the request records that go with them, and each file's
+    warcinfo record; a file left with no kept record is left out."""
+    copies = []
+    for warc in warcs:
+        copy = scratch / warc.name
+        if copy_kept_records(warc, copy, kept):
+            copies.append(copy)
+        else:
+            copy.unlink()
+    if not copies:
+        raise WaczError("nothing public to package: every page of the archive is left out")
+    return copies
+
+
+def copy_kept_records(source: Path, target: Path, kept: frozenset[str]) -> int:
+    """Copy the gzip members (records) of `source` that `keeps_record` keeps to `target`, byte
+    for byte; return how many response and revisit records were kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with source.open("rb") as stream, target.open("wb") as sink:
+        for member in gzip_members(source):
+            if not member.complete:
+                break
+            stream.seek(member.start)
+            raw = stream.read(member.end - member.start)
+            fields = record_fields(raw)
+            if keeps_record(fields, kept):
+                sink.write(raw)
+                count += int(fields.get("warc-type") in ("response", "revisit"))
+    return count
+
+
+def keeps_record(fields: dict[str, str], kept: frozenset[str]) -> bool:
+    """A response or revisit if `kept` names it; a request (any record concurrent to one) if
+    its response is kept; the warcinfo record always; nothing else."""
+    kind = fields.get("warc-type")
+    if kind == "warcinfo":
+        return True
+    if kind in ("response", "revisit"):
+        return fields.get("warc-record-id") in kept
+    return fields.get("warc-concurrent-to") in kept
+
+
+def record_fields(member: bytes) -> dict[str, str]:
+    """The WARC header fields of the record in one gzip member, names lower-cased; only as
+    much of it is inflated as the header takes."""
+    inflater = zlib.decompressobj(wbits=31)
+    head = b""
+    for start in range(0, len(member), HEAD_CHUNK):
+        head += inflater.decompress(member[start : start + HEAD_CHUNK])
+        if HEAD_END in head or inflater.eof:
+            break
+    lines = head.split(HEAD_END, 1)[0].decode("utf-8", "replace").split("\r\n")[1:]
+    pairs = (line.partition(":") for line in lines)
+    return {name.strip().lower(): value.strip() for name, _, value in pairs}
+
+
 def write_index(warcs: Sequence[Path], target: Path) -> Path:
     """A sorted CDXJ index of `warcs` whose `filename` fields are their bare names."""
     try:
@@ -248,7 +382,7 @@ def pages_jsonl(pages: Iterable[Page]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def datapackage_json(resources: Sequence[Resource], metadata: dict[str, str]) -> bytes:
+def datapackage_json(resources: Sequence[Resource], metadata: dict[str, Any]) -> bytes:
     package: dict[str, Any] = {
         "profile": "data-package",
         "wacz_version": WACZ_VERSION,

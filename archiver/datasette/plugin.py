@@ -20,6 +20,7 @@ from archiver.archive.layout import WARC_DIRECTORY
 from archiver.archive.warc import read_payload
 from archiver.datasette.chart import monthly_chart_page
 from archiver.datasette.sanitize import sanitize_html
+from archiver.datasette.serve import WARC_DIRECTORY_ENV
 from archiver.store import datasette_queries as queries
 
 REPLAY_ENV = "ARCHIVER_REPLAY_URL"  # e.g. http://127.0.0.1:8080/lj/ for a pywb collection
@@ -92,7 +93,7 @@ async def media(request: Any, datasette: Any) -> Response:
     content_type = str(found["content_type"] or "") if found else ""
     if found is None or not content_type.casefold().startswith("image/"):
         return _image_response(NOT_ARCHIVED_SVG.encode(), "image/svg+xml", "not archived")
-    warcs = Path(db.path).parent / WARC_DIRECTORY
+    warcs = Path(os.environ.get(WARC_DIRECTORY_ENV) or Path(db.path).parent / WARC_DIRECTORY)
     body = read_payload(warcs / found["warc_file"], found["warc_offset"])
     return _image_response(body, content_type, "archived")
 

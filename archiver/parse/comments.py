@@ -26,6 +26,9 @@ from archiver.parse.site_json import as_int, as_str
 STATES = ("screened", "deleted", "frozen", "spammed", "suspended")
 # States whose comments LiveJournal shows only as a placeholder ("Deleted comment"…).
 _HIDDEN_STATES = frozenset({"screened", "deleted", "spammed", "suspended"})
+# Of those, the states whose text no reader gets: a screened comment's text is shown to the
+# journal's owner (and its author), and is kept when the page shows it.
+_TEXTLESS_STATES = _HIDDEN_STATES - {"screened"}
 # Query parameters that choose the skin; a follow-up page keeps them.
 _SKIN_PARAMS = ("format", "nojs")
 _TALKID = re.compile(r"(\d+)$")
@@ -78,7 +81,7 @@ def _from_json(
         )
         article = entry.get("article")
         body = article if isinstance(article, str) and not collapsed else None
-        if state in _HIDDEN_STATES:
+        if state in _TEXTLESS_STATES:
             body = None
         posted_text = as_str(entry.get("ctime")) or None
         ts = entry.get("ctime_ts")
@@ -168,7 +171,7 @@ def _from_s2(page: Page, journal: str, ditemid: int, result: CommentsResult) -> 
         )
         body = (
             inner_html(cleaned_copy(text_nodes[0], None))
-            if text_nodes and not collapsed and state not in _HIDDEN_STATES
+            if text_nodes and not collapsed and state not in _TEXTLESS_STATES
             else None
         )
         subject = wrap.xpath(
@@ -247,7 +250,7 @@ def _from_leaves(page: Page, journal: str, ditemid: int, result: CommentsResult)
                 subject=subject or None,
                 body_html=(
                     inner_html(cleaned_copy(article, None))
-                    if article is not None and state not in _HIDDEN_STATES
+                    if article is not None and state not in _TEXTLESS_STATES
                     else None
                 ),
                 posted_text=posted_text or None,
@@ -287,7 +290,7 @@ def _from_mdspost(page: Page, journal: str, ditemid: int, result: CommentsResult
         subject = text_of(first(body_node, ".mdspost-comment__subject")) if body_node else ""
         body = (
             inner_html(cleaned_copy(body_node, f".//*[{has_class('mdspost-comment__subject')}]"))
-            if body_node is not None and state not in _HIDDEN_STATES
+            if body_node is not None and state not in _TEXTLESS_STATES
             else None
         )
         posted_text = text_of(first(comment, ".mdspost-comment-time")) if comment else ""

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from archiver import urls
-from archiver.sample import media, seed_data
+from archiver.sample import accounts, media, seed_data
 from archiver.sample.defaults import DEFAULT_BULK_POSTS
 
 # The sample server's clock at revision 0; each round of activity moves it on by ROUND_LENGTH.
@@ -58,7 +58,8 @@ class Post:
     published: datetime  # journal-local wall time, naive, as the author typed it
     body_html: str
     tags: tuple[str, ...] = ()
-    security: str = "public"  # public, friends, private
+    security: str = "public"  # public, friends, private, custom (accounts.SECURITY_LEVELS)
+    groups: tuple[str, ...] = ()  # a custom post: the owner's friends groups that may read it
     mood: str | None = None
     music: str | None = None
     location: str | None = None
@@ -74,6 +75,53 @@ class Post:
     @property
     def is_public(self) -> bool:
         return self.security == "public"
+
+    def readable_by(self, reader: str | None) -> bool:
+        """Whether the account `reader` (None: a logged-out reader) may read the post."""
+        return accounts.may_read(self.journal, self.security, self.groups, reader)
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """The posts of a journal that one reader may read, newest first, and the listings made of
+    them: what that reader's index, tag pages, calendar and feeds show."""
+
+    posts: tuple[Post, ...]
+
+    @cached_property
+    def position(self) -> dict[int, int]:
+        """ditemid -> index in `posts` (0 is the newest): prev/next links in O(1)."""
+        return {p.ditemid: i for i, p in enumerate(self.posts)}
+
+    @cached_property
+    def by_tag(self) -> dict[str, tuple[Post, ...]]:
+        """Each tag's posts, newest first."""
+        tagged: dict[str, list[Post]] = {}
+        for post in self.posts:
+            for tag in post.tags:
+                tagged.setdefault(tag, []).append(post)
+        return {tag: tuple(posts) for tag, posts in sorted(tagged.items())}
+
+    @cached_property
+    def tag_counts(self) -> dict[str, int]:
+        return {tag: len(posts) for tag, posts in self.by_tag.items()}
+
+    @cached_property
+    def calendar(self) -> dict[int, dict[int, dict[int, tuple[Post, ...]]]]:
+        """year -> month -> day -> that day's posts, oldest first; keys ascending."""
+        days: dict[int, dict[int, dict[int, list[Post]]]] = {}
+        for post in reversed(self.posts):
+            when = post.published
+            days.setdefault(when.year, {}).setdefault(when.month, {}).setdefault(
+                when.day, []
+            ).append(post)
+        return {
+            year: {
+                month: {day: tuple(posts) for day, posts in sorted(by_day.items())}
+                for month, by_day in sorted(by_month.items())
+            }
+            for year, by_month in sorted(days.items())
+        }
 
 
 @dataclass(frozen=True)
@@ -96,64 +144,73 @@ class Journal:
     promoted_ditemid: int | None = None
     promo_price_tokens: int = 0
     members: tuple[str, ...] = ()
+    # Whose view of the journal this is: an account's name, None for a logged-out reader. The
+    # pages render what this reader may read (`read_by` makes the view).
+    reader: str | None = None
 
     @property
     def url(self) -> str:
         return urls.journal_root(self.username)
 
     @cached_property
+    def public(self) -> Shelf:
+        """The public posts: what a logged-out reader's listings show."""
+        return self._shelf_of(None)
+
+    @cached_property
+    def shelf(self) -> Shelf:
+        """What `reader` may read: their listings (the public shelf when logged out)."""
+        return self._shelf_of(self.reader)
+
+    def _shelf_of(self, reader: str | None) -> Shelf:
+        newest_first = sorted(self.posts, key=lambda p: (p.published, p.ditemid), reverse=True)
+        return Shelf(tuple(p for p in newest_first if p.readable_by(reader)))
+
+    @property
+    def owner_reads(self) -> bool:
+        """The journal's own account is reading it: screened comments show in full."""
+        return self.reader == self.username
+
+    def read_by(self, reader: str | None) -> Journal:
+        """The journal as the account `reader` (None: logged out) sees it."""
+        if reader == self.reader:
+            return self
+        if reader not in self._readings:
+            self._readings[reader] = dataclasses.replace(self, reader=reader)
+        return self._readings[reader]
+
+    @cached_property
+    def _readings(self) -> dict[str | None, Journal]:
+        return {}
+
+    @property
     def public_posts(self) -> tuple[Post, ...]:
         """Public posts, newest first: what a logged-out reader's index shows."""
-        return tuple(
-            sorted(
-                (p for p in self.posts if p.is_public),
-                key=lambda p: (p.published, p.ditemid),
-                reverse=True,
-            )
-        )
+        return self.public.posts
 
     @cached_property
     def by_ditemid(self) -> dict[int, Post]:
         return {p.ditemid: p for p in self.posts}
 
-    @cached_property
+    @property
     def tag_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for post in self.public_posts:
-            for tag in post.tags:
-                counts[tag] = counts.get(tag, 0) + 1
-        return dict(sorted(counts.items()))
+        """The public posts' tags and how many each."""
+        return self.public.tag_counts
 
-    @cached_property
+    @property
     def public_position(self) -> dict[int, int]:
         """ditemid -> index in `public_posts` (0 is the newest): prev/next links in O(1)."""
-        return {p.ditemid: i for i, p in enumerate(self.public_posts)}
+        return self.public.position
 
-    @cached_property
+    @property
     def public_by_tag(self) -> dict[str, tuple[Post, ...]]:
         """Each tag's public posts, newest first."""
-        tagged: dict[str, list[Post]] = {}
-        for post in self.public_posts:
-            for tag in post.tags:
-                tagged.setdefault(tag, []).append(post)
-        return {tag: tuple(posts) for tag, posts in sorted(tagged.items())}
+        return self.public.by_tag
 
-    @cached_property
+    @property
     def public_calendar(self) -> dict[int, dict[int, dict[int, tuple[Post, ...]]]]:
         """year -> month -> day -> that day's public posts, oldest first; keys ascending."""
-        days: dict[int, dict[int, dict[int, list[Post]]]] = {}
-        for post in reversed(self.public_posts):
-            when = post.published
-            days.setdefault(when.year, {}).setdefault(when.month, {}).setdefault(
-                when.day, []
-            ).append(post)
-        return {
-            year: {
-                month: {day: tuple(posts) for day, posts in sorted(by_day.items())}
-                for month, by_day in sorted(by_month.items())
-            }
-            for year, by_month in sorted(days.items())
-        }
+        return self.public.calendar
 
 
 @dataclass(frozen=True)
@@ -447,6 +504,62 @@ def _zloy_odessit() -> Journal:
     )
 
 
+# zloy_odessit's posts for logged-in readers (issue 13): (security, groups, published). Their
+# jitemids lie between the generated posts' (4-39) and the seed post's (1281), where no revision's
+# new posts (above the newest jitemid) ever land.
+READERS_POSTS_FIRST_JITEMID = 1100
+READERS_POSTS: tuple[tuple[str, tuple[str, ...], datetime], ...] = (
+    ("friends", (), datetime(2017, 6, 4, 20, 15)),
+    ("friends", (), datetime(2018, 9, 18, 22, 40)),  # a day with two public posts
+    ("friends", (), datetime(2020, 2, 14, 8, 5)),
+    ("friends", (), datetime(2021, 9, 25, 17, 30)),  # second newest: in every feed
+    ("private", (), datetime(2019, 1, 7, 23, 50)),
+    ("private", (), datetime(2021, 3, 3, 6, 45)),
+    ("custom", (accounts.ODESA_CIRCLE,), datetime(2019, 11, 2, 12, 20)),
+    ("custom", (accounts.FAMILY,), datetime(2020, 12, 31, 23, 10)),
+)
+
+
+def _readers_posts(name: str, language: str) -> tuple[Post, ...]:
+    """Friends-only, private and custom-group posts, each with comments, some of them screened.
+    They have their own draws, so that nothing a logged-out reader sees changes with them."""
+    rng = stable_rng("readers-posts", name)
+    posts = []
+    for jitemid, (security, groups, when) in enumerate(
+        READERS_POSTS, start=READERS_POSTS_FIRST_JITEMID
+    ):
+        post = _generated_post(name, jitemid, when, language, rng, (name,))
+        base = rng.randint(3, 9)
+        comments = _generate_comments(name, post.ditemid, when, base, ())
+        posts.append(
+            dataclasses.replace(
+                post,
+                security=security,
+                groups=groups,
+                base_comments=base,
+                fixed_comments=_with_screened(comments, rng),
+            )
+        )
+    return tuple(posts)
+
+
+def _with_screened(comments: tuple[Comment, ...], rng: random.Random) -> tuple[Comment, ...]:
+    """The comments with one or two active ones screened (the generated draw may screen none)."""
+    active = [i for i, c in enumerate(comments) if c.state == "active"]
+    chosen = set(rng.sample(active, min(len(active), rng.randint(1, 2))))
+    return tuple(
+        dataclasses.replace(c, state="screened") if i in chosen else c
+        for i, c in enumerate(comments)
+    )
+
+
+def _with_readers_posts(journal: Journal) -> Journal:
+    if journal.username != "zloy_odessit":
+        return journal
+    extra = _readers_posts(journal.username, journal.language)
+    return dataclasses.replace(journal, posts=(*journal.posts, *extra))
+
+
 def _kelijah() -> Journal:
     name = "kelijah"
     skip = frozenset({1039, 1041})
@@ -654,12 +767,14 @@ def build_site(revision: int = 0, bulk_posts: int = DEFAULT_BULK_POSTS) -> Site:
     for journal in _base_journals(bulk_posts):
         for round_no in range(1, revision + 1):
             journal = _apply_round(journal, round_no)
-        journals[journal.username] = journal
+        # Added after the rounds, whose draws run over the journal's posts: they stay as they were.
+        journals[journal.username] = _with_readers_posts(journal)
     return Site(journals=journals, now=site_now(revision), revision=revision, bulk_posts=bulk_posts)
 
 
-def iter_manifest(site: Site) -> Iterator[dict[str, object]]:
-    """One record per journal, then one per post (every post, public or not)."""
+def iter_manifest(site: Site, reader: str | None = None) -> Iterator[dict[str, object]]:
+    """One record per journal, then one per post: every post, public or not, or with `reader`
+    (an account's name) the posts that account may read, each post's `media` as they see it."""
     for journal in site.journals.values():
         yield {
             "type": "journal",
@@ -675,21 +790,31 @@ def iter_manifest(site: Site) -> Iterator[dict[str, object]]:
             "policy": dataclasses.asdict(journal.policy),
         }
     for journal in site.journals.values():
+        seen = journal.read_by(reader)
         for post in sorted(journal.posts, key=lambda p: (p.published, p.ditemid)):
-            yield {
-                "type": "post",
-                "journal": journal.username,
-                "ditemid": post.ditemid,
-                "url": post.url,
-                "title": post.title,
-                "poster": post.poster,
-                "published": post.published.isoformat(sep=" "),
-                "tags": list(post.tags),
-                "comment_count": comment_count(post),
-                "security": post.security,
-                "edited_in_round": post.edited_in_round,
-                "media": post_media(journal, post),
-            }
+            if reader is not None and not post.readable_by(reader):
+                continue
+            yield _post_record(seen, post)
+
+
+def _post_record(journal: Journal, post: Post) -> dict[str, object]:
+    record: dict[str, object] = {
+        "type": "post",
+        "journal": journal.username,
+        "ditemid": post.ditemid,
+        "url": post.url,
+        "title": post.title,
+        "poster": post.poster,
+        "published": post.published.isoformat(sep=" "),
+        "tags": list(post.tags),
+        "comment_count": comment_count(post),
+        "security": post.security,
+        "edited_in_round": post.edited_in_round,
+        "media": post_media(journal, post),
+    }
+    if post.security == "custom":
+        record["groups"] = list(post.groups)
+    return record
 
 
 def promo_comments(journal: str, ditemid: int) -> tuple[Comment, ...]:
@@ -725,10 +850,10 @@ def post_media(journal: Journal, post: Post) -> list[dict[str, object]]:
     """The pictures the post's pages show: its author's userpic and its body's photos (`talkid`
     null), then each shown comment's userpic and photos, in page order. Every URL on the picture
     hosts (`ic.pics`, `l-userpic`) that any page of the post (comment pages, `?thread=` pages,
-    every skin) shows is here, with its answer: status, length, and whether it exceeds the
-    crawler's default cap. A locked post's page shows none; a real page served verbatim, what it
-    shows."""
-    if not post.is_public:
+    every skin) shows to the journal's reader (`Journal.reader`) is here, with its answer: status,
+    length, and whether it exceeds the crawler's default cap. A post the reader may not read
+    shows none; a real page served verbatim, what it shows."""
+    if not post.readable_by(journal.reader):
         return []
     found: list[tuple[str, int | None]] = []
     if post.ditemid in journal.verbatim:
@@ -736,8 +861,9 @@ def post_media(journal: Journal, post: Post) -> list[dict[str, object]]:
     else:
         found.append((media.userpic_url(post.poster), None))
         found += [(url, None) for url in media.pictures_in(post.body_html)]
+        shown = SHOWN_STATES | {"screened"} if journal.owner_reads else SHOWN_STATES
         for c in comments_of(post):
-            if c.state not in SHOWN_STATES:
+            if c.state not in shown:
                 continue
             if c.poster:
                 found.append((media.userpic_url(c.poster), c.talkid))

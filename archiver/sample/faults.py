@@ -23,6 +23,9 @@ class FaultOptions:
     gzip: bool = False  # gzip bodies for clients that accept it
     chunked: bool = False  # send bodies with Transfer-Encoding: chunked
     crawl_delay: float = 0.0  # robots.txt asks crawlers for this Crawl-delay (seconds)
+    # After this many requests carrying a valid session, every session is revoked (0: never);
+    # see archiver.sample.sessions.
+    expire_session_after: int = 0
 
     @property
     def any(self) -> bool:

@@ -9,6 +9,7 @@ LiveJournal's own URLs, and the requests it records are the ones it would send t
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import gzip
 import ssl
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 from archiver.sample import media, routes
 from archiver.sample.content import Site, build_site
 from archiver.sample.faults import FaultOptions, choose_fault
+from archiver.sample.sessions import Sessions
 from archiver.sample.tls import server_context
 
 MAX_HEAD = 64 * 1024
@@ -48,8 +50,11 @@ class SampleServer:
         self.stats = ServerStats()
         # With keep_sent, every response's bytes as written, by URL: tests compare archives to it.
         self.sent: dict[str, list[bytes]] | None = {} if keep_sent else None
+        # The login sessions it accepts, kept in memory (see archiver.sample.sessions).
+        self.sessions = Sessions(self.faults.expire_session_after)
         self._tls: ssl.SSLContext | None = None
-        self._cache: OrderedDict[tuple[str, bool], routes.Response] = OrderedDict()
+        # Answers by (URL, adult cookie, reader): pages differ by who reads them.
+        self._cache: OrderedDict[tuple[str, bool, str | None], routes.Response] = OrderedDict()
         self._server: asyncio.Server | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -65,6 +70,10 @@ class SampleServer:
             self._server.close()
             with suppress(Exception):
                 await self._server.wait_closed()
+
+    def revoke_sessions(self) -> None:
+        """Every session this server accepts stops working: pages come back logged out."""
+        self.sessions.revoke_all()
 
     # ------------------------------------------------------------ connections
 
@@ -94,7 +103,7 @@ class SampleServer:
             if head is None:
                 return
             method, target, version, headers = head
-            await _discard_body(reader, headers)
+            body = await _read_body(reader, headers)
             if method == "CONNECT" and tunnel_host is None:
                 if media.is_tracker(target.rsplit(":", 1)[0]):
                     self.stats.tracker_requests.append(f"CONNECT {target}")
@@ -105,7 +114,8 @@ class SampleServer:
                 await self._serve(reader, writer, "https", target.split(":", 1)[0])
                 return
             url = _absolute_url(target, headers, scheme, tunnel_host)
-            keep_alive = await self._answer(writer, routes.Request(method, url, headers), version)
+            request = routes.Request(method, url, headers, body)
+            keep_alive = await self._answer(writer, request, version)
             if not keep_alive:
                 return
 
@@ -149,12 +159,21 @@ class SampleServer:
         return None
 
     def _response(self, request: routes.Request) -> routes.Response:
-        key = (request.url, request.cookies().get(routes.ADULT_COOKIE) == "1")
+        cookies = request.cookies()
+        account = self.sessions.reader(cookies)
+        reader = account.username if account is not None else None
+        logging_in = routes.login_attempt(request)
+        if logging_in is not None:
+            session = self.sessions.open(logging_in, long=bool(request.form().get("remember_me")))
+            return routes.logged_in(self.site, request, session)
+        if request.method not in ("GET", "HEAD"):
+            return routes.respond(self.site, request, reader)
+        key = (request.url, cookies.get(routes.ADULT_COOKIE) == "1", reader)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        response = routes.respond(self.site, request)
+        response = routes.respond(self.site, request, reader)
         if self.faults.crawl_delay and urlsplit(request.url).path == "/robots.txt":
             line = f"Crawl-delay: {self.faults.crawl_delay:g}\n".encode()
             response = dataclasses.replace(response, body=response.body + line)
@@ -195,10 +214,11 @@ async def _read_head(
     return parts[0].upper(), parts[1], parts[2], tuple(headers)
 
 
-async def _discard_body(reader: asyncio.StreamReader, headers: tuple[tuple[str, str], ...]) -> None:
+async def _read_body(reader: asyncio.StreamReader, headers: tuple[tuple[str, str], ...]) -> bytes:
     for name, value in headers:
         if name.lower() == "content-length" and value.isdigit() and int(value) > 0:
-            await reader.readexactly(int(value))
+            return await reader.readexactly(int(value))
+    return b""
 
 
 def _absolute_url(
@@ -265,6 +285,17 @@ class RunningServer:
     @property
     def proxy_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def revoke_sessions(self) -> None:
+        """Revoke every session the server accepts, from the test's thread; returns when done."""
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def revoke() -> None:
+            self.server.revoke_sessions()
+            done.set_result(None)
+
+        self.loop.call_soon_threadsafe(revoke)
+        done.result(timeout=10)
 
     @property
     def tracker_requests(self) -> int:

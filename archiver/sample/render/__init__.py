@@ -23,6 +23,7 @@ from archiver.sample.render.listing import (
     index_page,
     tag_page,
 )
+from archiver.sample.render.login import BAD_PASSWORD, UNKNOWN_USER, login_page
 from archiver.sample.render.post_aentry import aentry_post_page
 from archiver.sample.render.post_s2 import s2_post_page
 from archiver.sample.render.post_schemius import schemius_post_page
@@ -32,16 +33,19 @@ COMMENT_THREADS_PER_PAGE = THREADS_PER_PAGE
 SKINS = ("schemius", "s2", "aentry")
 
 __all__ = [
+    "BAD_PASSWORD",
     "COMMENT_THREADS_PER_PAGE",
     "INDEX_PAGE_SIZE",
     "MAX_SKIP",
     "SKINS",
+    "UNKNOWN_USER",
     "adult_notice_page",
     "atom",
     "day_page",
     "index_page",
     "journal_status_page",
     "locked_post_page",
+    "login_page",
     "month_page",
     "not_found_page",
     "post_page",
@@ -63,7 +67,7 @@ def post_page(
     nojs: bool = False,
 ) -> str:
     """A post page in one of the skins; `nojs` server-renders the schemius comment leaves."""
-    view = comment_view(post, comment_page, thread)
+    view = comment_view(post, comment_page, thread, owner_reads=journal.owner_reads)
     if skin == "schemius":
         return schemius_post_page(site, journal, post, view, nojs=nojs)
     if skin == "s2":

@@ -17,7 +17,9 @@ _WEEKDAYS = "".join(f"<th>{d}</th>" for d in ("S", "M", "T", "W", "T", "F", "S")
 
 def _document(site: Site, journal: Journal, *, view: str, title: str, content: str) -> str:
     page = {"controlstrip": controlstrip_json(site, journal), "styleSystem": "s2", "view": view}
-    script = script_block(site, page=page, journal=journal, adult=journal.adult)
+    script = script_block(
+        site, page=page, journal=journal, adult=journal.adult, remote=journal.reader
+    )
     name = journal.title or journal.username
     return s2_document(
         journal,
@@ -55,8 +57,9 @@ def _month_table(journal: Journal, year: int, month: int, days: dict[int, tuple[
 
 
 def year_page(site: Site, journal: Journal, year: int) -> str:
-    """One table per month with public posts; days with posts link to their day page."""
-    months = journal.public_calendar.get(year, {})
+    """One table per month with posts the reader may read; days with posts link to their day
+    page."""
+    months = journal.shelf.calendar.get(year, {})
     tables = "\n".join(_month_table(journal, year, m, days) for m, days in months.items())
     content = (
         f'<div class="calendar-year" data-year="{year}">\n'
@@ -67,11 +70,11 @@ def year_page(site: Site, journal: Journal, year: int) -> str:
 
 
 def month_page(site: Site, journal: Journal, year: int, month: int) -> str:
-    """Each day with public posts, then a link to each of that day's posts (oldest first)."""
+    """Each day with posts the reader may read, then a link to each of them (oldest first)."""
     if not 1 <= month <= 12:
         raise ValueError(f"no month {month}")
     user = journal.username
-    days = journal.public_calendar.get(year, {}).get(month, {})
+    days = journal.shelf.calendar.get(year, {}).get(month, {})
     language = journal.language
     items = []
     for day, posts in days.items():

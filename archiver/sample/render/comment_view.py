@@ -28,11 +28,13 @@ class Shown:
     comment: Comment
     collapsed: bool
     replies: tuple[int, ...]  # talkids of the direct replies
+    owner_reads: bool = False  # the journal's owner sees screened comments in full
 
     @property
     def hidden(self) -> bool:
         """A placeholder: LiveJournal shows only the state, never the author or the text."""
-        return self.comment.state in PLACEHOLDER_STATES
+        state = self.comment.state
+        return state in PLACEHOLDER_STATES and not (self.owner_reads and state == "screened")
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,11 @@ class CommentView:
         return self.thread is None and self.pages > 1
 
 
-def comment_view(post: Post, page: int = 1, thread: int | None = None) -> CommentView:
-    """The comments of one page. An unknown `thread` falls back to the paged view."""
+def comment_view(
+    post: Post, page: int = 1, thread: int | None = None, *, owner_reads: bool = False
+) -> CommentView:
+    """The comments of one page. An unknown `thread` falls back to the paged view. The journal's
+    owner (`owner_reads`) sees screened comments as they were written."""
     comments = comments_of(post)
     starts = [i for i, c in enumerate(comments) if c.parent is None]
     pages = max(1, -(-len(starts) // THREADS_PER_PAGE))
@@ -106,7 +111,8 @@ def comment_view(post: Post, page: int = 1, thread: int | None = None) -> Commen
             continue
         if c.parent is not None:
             listed_replies[c.parent] = listed_replies.get(c.parent, 0) + 1
-        item = Shown(c, collapse and c.depth > COLLAPSE_BELOW, tuple(replies.get(c.talkid, ())))
+        collapsed = collapse and c.depth > COLLAPSE_BELOW
+        item = Shown(c, collapsed, tuple(replies.get(c.talkid, ())), owner_reads)
         shown.append(item)
         by_id[c.talkid] = item
     more = tuple(

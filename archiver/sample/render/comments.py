@@ -309,8 +309,8 @@ def _schemius_leaf(post: Post, shown: Shown) -> str:
     link = esc(thread_url(post, tid))
     user = esc(c.poster or "")
     classes = "b-leaf b-leaf-collapsed" if shown.collapsed else "b-leaf b-leaf-poster b-leaf-full"
-    if c.state == "frozen":
-        classes += " b-leaf-frozen"
+    if c.state != "active":  # frozen, or screened as the journal's owner sees it
+        classes += f" b-leaf-{c.state}"
     subject_attr = f' data-subject="{esc(c.subject)}"' if c.subject else ""
     subject = (
         f'<h4 class="b-leaf-subject"><a href="{link}" class="b-leaf-subject-link" '
@@ -495,7 +495,7 @@ def lj_cmtinfo(journal: Journal, post: Post, view: CommentView) -> JSON:
         }
     token = hashlib.sha1(f"{journal.username}:{post.ditemid}".encode()).hexdigest()
     info["form_auth"] = f"c0%3A0%3A0%3A86400%3Asample-0-%3A{token}"
-    info["remote"] = None
+    info["remote"] = journal.reader
     info["canAdmin"] = 0
     info["journal"] = journal.username
     return info
@@ -566,8 +566,8 @@ def _aentry_thread(post: Post, shown: Shown) -> str:
     link = esc(thread_url(post, tid))
     user = esc(c.poster or "")
     classes = "mdspost-comment comment p-comment"
-    if c.state == "frozen":
-        classes += " mdspost-comment--frozen"
+    if c.state != "active":
+        classes += f" mdspost-comment--{c.state}"
     if shown.collapsed:
         classes += " mdspost-comment--collapsed"
     base = esc(urls.journal_root(c.poster)) if c.poster else ""

@@ -69,8 +69,8 @@ def error_document(kind: str, heading: str, text: str, *, script: str = "") -> s
 
 
 def locked_post_page(site: Site, journal: Journal, ditemid: int) -> str:
-    """Served with 403 for friends-only and private posts (SRC talk.error.mustlogin)."""
-    script = script_block(site, page={}, journal=journal)
+    """Served with 403 for posts the reader may not read (SRC talk.error.mustlogin)."""
+    script = script_block(site, page={}, journal=journal, remote=journal.reader)
     return error_document("protected", "Protected entry", esc(PROTECTED), script=script)
 
 
@@ -106,11 +106,11 @@ def journal_status_page(site: Site, journal: Journal) -> str:
     else:
         target = urls.journal_root(journal.renamed_to or journal.username)
         text = f'This journal has been renamed to <a href="{esc(target)}">{esc(target)}</a>.'
-    script = script_block(site, page={}, journal=journal)
+    script = script_block(site, page={}, journal=journal, remote=journal.reader)
     return error_document(kind, heading, text, script=script)
 
 
-def _safe_return(url: str) -> str:
+def safe_return(url: str) -> str:
     """Only http(s) URLs on livejournal.com come back from the notice; anything else goes home."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
@@ -127,10 +127,10 @@ def adult_notice_page(return_url: str) -> str:
     `center > form[method=POST][action=…/misc/adult_explicit.bml]` with a hidden `ret` and the
     submit button `input[name=adult_check]` "Yes, I am at least 18 years old.".
 
-    The sample server does not read request bodies, so the form also sets the cookie
+    The sample server does not act on the form's POST, so the form also sets the cookie
     `adult_explicit=1` for every journal host by script (`onsubmit`) and goes back to `ret`.
     """
-    ret = esc(_safe_return(return_url))
+    ret = esc(safe_return(return_url))
     cookie = f"adult_explicit=1; path=/; domain=.{urls.LJ_DOMAIN}"
     return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">

@@ -1,4 +1,5 @@
-"""`/data/rss` and `/data/atom` (ANATOMY §6, SRC ljfeed.pl): the newest public posts."""
+"""`/data/rss` and `/data/atom` (ANATOMY §6, SRC ljfeed.pl): the newest posts the reader may
+read (public ones when logged out)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from archiver.sample.render.markup import esc, post_utc, rfc822, w3c_utc
 
 FEED_ITEMS = 25
 LJ_NS = "http://www.livejournal.org/rss/lj/1.0/"
+# lj:security: a custom friends group post is LiveJournal's "usemask" (its allowmask names groups).
+FEED_SECURITY = {"custom": "usemask"}
 
 
 def _updated(journal: Journal, post: Post) -> datetime:
@@ -32,6 +35,10 @@ def _journal_type(journal: Journal) -> str:
     return "community" if journal.journal_type == "community" else "personal"
 
 
+def _security(post: Post) -> str:
+    return FEED_SECURITY.get(post.security, post.security)
+
+
 BOT_NOTICE = (
     "<!--  If you are running a bot please visit this policy page outlining rules you must "
     "respect. https://www.livejournal.com/bots/  -->"
@@ -43,7 +50,7 @@ def rss(site: Site, journal: Journal) -> str:
     lj:journaltype and the userpic `image` on the channel; per item guid, pubDate, title,
     author, link, description, comments (`…#comments`), a category per tag, lj:security and
     lj:reply-count (lj:music, lj:mood and, in communities, lj:poster as ljfeed.pl adds them)."""
-    posts = journal.public_posts[:FEED_ITEMS]
+    posts = journal.shelf.posts[:FEED_ITEMS]
     user = journal.username
     root = urls.journal_root(user)
     title = journal.title or user
@@ -92,7 +99,7 @@ def _rss_item(journal: Journal, post: Post) -> str:
         lines.append(_tag("lj:music", post.music))
     if post.mood:
         lines.append(_tag("lj:mood", post.mood))
-    lines.append(_tag("lj:security", post.security))
+    lines.append(_tag("lj:security", _security(post)))
     if post.poster != journal.username:
         lines.append(_tag("lj:poster", post.poster))
     lines.append(_tag("lj:reply-count", comment_count(post)))
@@ -101,7 +108,7 @@ def _rss_item(journal: Journal, post: Post) -> str:
 
 
 def atom(site: Site, journal: Journal) -> str:
-    posts = journal.public_posts[:FEED_ITEMS]
+    posts = journal.shelf.posts[:FEED_ITEMS]
     user = journal.username
     entries = "\n".join(_atom_entry(journal, post) for post in posts)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -138,7 +145,7 @@ def _atom_entry(journal: Journal, post: Post) -> str:
     if post.mood:
         lines.append(_tag("lj:mood", post.mood))
     lines += [
-        _tag("lj:security", post.security),
+        _tag("lj:security", _security(post)),
         _tag("lj:reply-count", comment_count(post)),
         f'<content type="html">{esc(post.body_html)}</content>',
     ]

@@ -96,11 +96,11 @@ def schemius_document(journal: Journal, *, title: str, head: str, main: str, scr
 
 
 def years_list(journal: Journal) -> str:
-    """`ul.calendar-years`: every year with public posts, newest first (MARKUP)."""
+    """`ul.calendar-years`: every year with posts the reader may read, newest first (MARKUP)."""
     user = journal.username
     items = "".join(
         f'<li><a href="{esc(urls.year_url(user, year))}">{year}</a></li>'
-        for year in reversed(journal.public_calendar)
+        for year in reversed(journal.shelf.calendar)
     )
     return f'<ul class="calendar-years">{items}</ul>'
 
@@ -111,7 +111,7 @@ def tag_cloud(journal: Journal) -> str:
     items = "".join(
         f'<li><a href="{esc(urls.tag_url(user, tag))}" rel="tag" '
         f'title="{count} post{"" if count == 1 else "s"}">{esc(tag)}</a></li>'
-        for tag, count in journal.tag_counts.items()
+        for tag, count in journal.shelf.tag_counts.items()
     )
     return f'<ul class="ljtaglist">{items}</ul>'
 
@@ -134,8 +134,8 @@ def _nav(journal: Journal) -> str:
     root = urls.journal_root(user)
     language = journal.language
     archive = ""
-    if journal.public_calendar:
-        latest = urls.year_url(user, max(journal.public_calendar))
+    if journal.shelf.calendar:
+        latest = urls.year_url(user, max(journal.shelf.calendar))
         archive = (
             f'<li class="item item-archive"><a href="{esc(latest)}">'
             f"{label(language, 'archive')}</a></li>\n"

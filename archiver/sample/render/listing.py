@@ -14,7 +14,15 @@ from archiver.sample.render.lang import (
     s2_entry_date,
     s2_long_date,
 )
-from archiver.sample.render.markup import WWW, esc, lines, ljuser, local_iso, userpic_img
+from archiver.sample.render.markup import (
+    WWW,
+    esc,
+    lines,
+    ljuser,
+    local_iso,
+    security_icon,
+    userpic_img,
+)
 from archiver.sample.render.post_s2 import ljtags
 from archiver.sample.render.site_json import controlstrip_json, script_block
 
@@ -26,7 +34,8 @@ def entry_unit(journal: Journal, post: Post) -> str:
     """One entry of a listing page, as the real Minimalism front page prints it (evo_lutio-index):
     `dl.entry.hentry#post-J-ID` > `dt.entry-title > a.subj-link[rel=bookmark]`, `dd.entry-text`
     (`dl.vcard.author` with the date, `div.entry-content` with the body and `div.ljtags`) and
-    `dd.entrymenu` with the comment-count link `li.comments > a.btn-comments[href=…#comments]`."""
+    `dd.entrymenu` with the comment-count link `li.comments > a.btn-comments[href=…#comments]`;
+    a non-public post's security icon first in its `dt.entry-title`."""
     user = esc(journal.username)
     count = comment_count(post)
     comments = (
@@ -42,7 +51,8 @@ def entry_unit(journal: Journal, post: Post) -> str:
     return (
         '<div class="entry-wrap entry-wrap--post js-emojis">\n'
         f'<dl class="entry hentry" id="post-{user}-{post.ditemid}">\n'
-        f'<dt class="entry-title"><a href="{url}" class="subj-link" rel="bookmark">{title}</a>'
+        f'<dt class="entry-title">{security_icon(post)}'
+        f'<a href="{url}" class="subj-link" rel="bookmark">{title}</a>'
         "</dt>\n"
         '<dd class="entry-text"><dl class="vcard author">'
         f"<dt>{userpic_img(post.poster, alt=post.poster, height=100, width=100)}</dt>"
@@ -107,7 +117,9 @@ def listing_document(
     head: str = "",
 ) -> str:
     page = {"controlstrip": controlstrip_json(site, journal), "styleSystem": "s2", "view": view}
-    script = script_block(site, page=page, journal=journal, adult=journal.adult)
+    script = script_block(
+        site, page=page, journal=journal, adult=journal.adult, remote=journal.reader
+    )
     entries = "\n".join(entry_unit(journal, post) for post in posts)
     caption = f'<h2 class="listing-title">{esc(heading)}</h2>' if heading else ""
     content = lines(caption, entries, navigation)
@@ -125,7 +137,7 @@ def index_page(site: Site, journal: Journal, skip: int) -> str:
     return _skip_page(
         site,
         journal,
-        journal.public_posts,
+        journal.shelf.posts,
         skip,
         lambda n: urls.index_url(journal.username, n),
         view="recent",
@@ -140,7 +152,7 @@ def tag_page(site: Site, journal: Journal, tag: str, skip: int) -> str:
     return _skip_page(
         site,
         journal,
-        journal.public_by_tag.get(tag, ()),
+        journal.shelf.by_tag.get(tag, ()),
         skip,
         lambda n: f"{tag_root}?skip={n}" if n else tag_root,
         view="tag",
@@ -150,10 +162,10 @@ def tag_page(site: Site, journal: Journal, tag: str, skip: int) -> str:
 
 
 def day_page(site: Site, journal: Journal, year: int, month: int, day: int) -> str:
-    """A day's public posts, oldest first, with links up to its month and year."""
+    """A day's posts the reader may read, oldest first, with links up to its month and year."""
     if not 1 <= month <= 12:
         raise ValueError(f"no month {month}")
-    posts = journal.public_calendar.get(year, {}).get(month, {}).get(day, ())
+    posts = journal.shelf.calendar.get(year, {}).get(month, {}).get(day, ())
     user = journal.username
     heading = s2_long_date(journal.language, year, month, day)
     navigation = (

@@ -69,6 +69,25 @@ def userpic_img(username: str, **attributes: object) -> str:
     return f'<img src="{esc(userpic_url(username))}"{extra}/>'
 
 
+# LiveJournal's S2 security icons of a non-public post: file, alt text, width, height.
+SECURITY_ICONS: dict[str, tuple[str, str, int, int]] = {
+    "friends": ("icon_protected.gif", "[friends-only post]", 14, 15),
+    "private": ("icon_private.gif", "[private post]", 16, 16),
+    "custom": ("icon_groups.gif", "[custom friends group post]", 19, 16),
+}
+
+
+def security_icon(post: Post) -> str:
+    """`img.i-posticon-security` for a non-public post (MARKUP "Logged in"); "" for a public one."""
+    if post.security not in SECURITY_ICONS:
+        return ""
+    name, alt, width, height = SECURITY_ICONS[post.security]
+    return (
+        f'<img class="i-posticon-security" src="{STAT}/img/{name}" alt="{alt}" title="{alt}" '
+        f'width="{width}" height="{height}" align="absmiddle"/>'
+    )
+
+
 # ---------------------------------------------------------------- times
 
 

@@ -16,6 +16,7 @@ from archiver.sample.render.markup import (
     ljuser,
     local_iso,
     post_link,
+    security_icon,
     userpic_img,
 )
 from archiver.sample.render.policy import POST_COMMENT, comment_form
@@ -32,7 +33,9 @@ def aentry_post_page(site: Site, journal: Journal, post: Post, view: CommentView
         "allow_commenting": 0 if journal.policy.comments_disabled else 1,
         "controlstrip": controlstrip_json(site, journal),
     }
-    script = script_block(site, page=page, journal=journal, entry=post, adult=journal.adult)
+    script = script_block(
+        site, page=page, journal=journal, entry=post, adult=journal.adult, remote=journal.reader
+    )
     main = lines(
         _article(journal, post, view),
         recent_posts_widget(journal, site.now),
@@ -66,6 +69,12 @@ def _tags(journal: Journal, post: Post) -> str:
     return f'<div class="aentry-tags">{links}</div>\n' if links else ""
 
 
+def _security(post: Post) -> str:
+    """A non-public post's icon in the header, after the author."""
+    icon = security_icon(post)
+    return f'<span class="aentry-head__security">{icon}</span>\n' if icon else ""
+
+
 def _article(journal: Journal, post: Post, view: CommentView) -> str:
     author = ljuser(post.poster)
     if journal.journal_type == "community":
@@ -76,7 +85,7 @@ def _article(journal: Journal, post: Post, view: CommentView) -> str:
         '<header class="aentry-head">\n'
         f'<a class="aentry-head__userpic" href="{esc(urls.journal_root(post.poster))}">'
         f"{userpic_img(post.poster, alt=post.poster, width=50, height=50)}</a>\n"
-        f'<div class="aentry-head__author">{author}</div>\n'
+        f'<div class="aentry-head__author">{author}</div>\n{_security(post)}'
         f'<p class="aentry-head__date"><time datetime="{local_iso(journal, post.published)}">'
         f"{date}</time></p>\n</header>\n"
         '<h1 class="aentry-post__title entry-title">'

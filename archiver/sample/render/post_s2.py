@@ -17,6 +17,7 @@ from archiver.sample.render.markup import (
     ljuser,
     local_iso,
     post_link,
+    security_icon,
     userpic_img,
 )
 from archiver.sample.render.site_json import controlstrip_json, script_block
@@ -31,7 +32,9 @@ def s2_post_page(site: Site, journal: Journal, post: Post, view: CommentView) ->
         "replycount": view.reply_count,
         "styleLayout": "Minimalism",
     }
-    script = script_block(site, page=page, journal=journal, entry=post, adult=journal.adult)
+    script = script_block(
+        site, page=page, journal=journal, entry=post, adult=journal.adult, remote=journal.reader
+    )
     content = (
         f'{_entry(journal, post)}\n<div class="hr"><hr/></div>\n{_comments(journal, post, view)}'
     )
@@ -46,9 +49,10 @@ def s2_post_page(site: Site, journal: Journal, post: Post, view: CommentView) ->
 
 
 def _linkbar(journal: Journal, post: Post) -> str:
-    """Previous = the next older public post, Next = the next newer one (A2 links them)."""
-    posts = journal.public_posts
-    at = journal.public_position.get(post.ditemid)
+    """Previous = the next older post the reader may read, Next = the next newer one (A2 links
+    them)."""
+    posts = journal.shelf.posts
+    at = journal.shelf.position.get(post.ditemid)
     older = posts[at + 1] if at is not None and at + 1 < len(posts) else None
     newer = posts[at - 1] if at is not None and at > 0 else None
 
@@ -101,7 +105,8 @@ def _entry(journal: Journal, post: Post) -> str:
         '<div class="entry-wrap entry-wrap--post js-emojis">\n'
         f'<dl class="entry hentry" id="post-{esc(journal.username)}-{post.ditemid}">\n'
         f"{_linkbar(journal, post)}\n"
-        f'<dt class="entry-title">{esc(post.title)}<a href="{esc(post.url)}" rel="bookmark" '
+        f'<dt class="entry-title">{security_icon(post)}{esc(post.title)}'
+        f'<a href="{esc(post.url)}" rel="bookmark" '
         'style="display:none;"></a></dt>\n'
         '<dd class="entry-text">\n<dl class="vcard author">\n'
         f"<dt>{userpic_img(post.poster, alt=post.poster, height=100, width=100)}</dt>\n"

@@ -20,6 +20,7 @@ from archiver.sample.render.markup import (
     lines,
     ljuser,
     post_link,
+    security_icon,
     userpic_img,
 )
 from archiver.sample.render.policy import POST_COMMENT, comment_form
@@ -41,7 +42,9 @@ def schemius_post_page(
         "allow_commenting": 0 if journal.policy.comments_disabled else 1,
         "controlstrip": controlstrip_json(site, journal),
     }
-    script = script_block(site, page=page, journal=journal, entry=post, adult=journal.adult)
+    script = script_block(
+        site, page=page, journal=journal, entry=post, adult=journal.adult, remote=journal.reader
+    )
     main = lines(
         '<article class="b-singlepost hentry h-entry js-emojis" role="main">',
         _about(journal, post),
@@ -85,7 +88,7 @@ def _about(journal: Journal, post: Post) -> str:
 <div class="b-singlepost-author-userinfo-screen">
 <span class="b-singlepost-author-user fn p-name">
 <span class="b-singlepost-author-user-screen"> {who}</span></span>
-<br/>
+{_security(post)}<br/>
 <time class="b-singlepost-author-date published dt-published">{when}</time>
 </div>
 </dd>
@@ -98,6 +101,12 @@ def _about(journal: Journal, post: Post) -> str:
 </ul>
 </div>
 </div>"""
+
+
+def _security(post: Post) -> str:
+    """A non-public post's icon, after the author, in its own `span.b-singlepost-security`."""
+    icon = security_icon(post)
+    return f'<span class="b-singlepost-security">{icon}</span>\n' if icon else ""
 
 
 def _published(journal: Journal, when: datetime) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from archiver import urls
 from archiver.sample.content import Journal, Post, Site
-from archiver.sample.media import userpic_url
+from archiver.sample.media import userid_of, userpic_url
 from archiver.sample.render.markup import (
     STAT,
     USERHEAD_URL,
@@ -91,7 +91,8 @@ def page_entry_json(post: Post, *, version2: bool = False) -> JSON:
 def controlstrip_json(site: Site, journal: Journal) -> JSON:
     """The journal's date span, JS months 0-based (A2: {"lastDate":"2020,0,27",...})."""
     today = to_local(journal, site.now)
-    oldest = journal.public_posts[-1].published if journal.public_posts else today
+    posts = journal.shelf.posts
+    oldest = posts[-1].published if posts else today
     return {
         "status": "",
         "calendar": {
@@ -120,14 +121,22 @@ def current_journal_json(journal: Journal) -> JSON:
     }
 
 
-def p_block_json(site: Site, journal: Journal | None, entry_url: str | None) -> JSON:
-    """The `var p = {...}` block copied into `Site` (A1): the current journal and entry."""
+def remote_json(remote: str | None) -> JSON | None:
+    """`Site.remote`: the logged-in reader (MARKUP "Logged in"); null when logged out."""
+    return None if remote is None else {"username": remote, "userid": userid_of(remote)}
+
+
+def p_block_json(
+    site: Site, journal: Journal | None, entry_url: str | None, remote: str | None = None
+) -> JSON:
+    """The `var p = {...}` block copied into `Site` (A1): the reader, the current journal and
+    entry."""
     block: JSON = {
         "remote_is_identity": None,
         "remote_is_maintainer": 0,
         "locale": "en_US",
-        "remoteUser": None,
-        "remoteJournalBase": None,
+        "remoteUser": remote,
+        "remoteJournalBase": urls.journal_root(remote).rstrip("/") if remote else None,
         "statprefix": STAT,
         "siteroot": WWW,
         "currentLanguage": "en_LJ",
@@ -150,21 +159,23 @@ def script_block(
     journal: Journal | None,
     entry: Post | None = None,
     adult: bool = False,
+    remote: str | None = None,
 ) -> str:
-    """The `<script>` with one `Site.x = {...};` line per object, in A1's order."""
+    """The `<script>` with one `Site.x = {...};` line per object, in A1's order; `remote` is the
+    logged-in reader's name."""
     lines = [
         "Site = window.Site || {};",
         f"Site.ml_text = {ML_TEXT_LITERAL};",
         f"Site.page = {json_literal(page if page is not None else {})};",
         "Site.page.template = {};",
         f"Site.page.is_adult = {1 if adult else 0};",
-        "Site.remote = null;",
+        f"Site.remote = {json_literal(remote_json(remote))};",
     ]
     if journal is not None:
         lines.append(f"Site.journal = {json_literal(journal_json(journal))};")
     if entry is not None:
         lines.append(f"Site.entry = {json_literal(entry_json(entry))};")
-    p_block = json_literal(p_block_json(site, journal, entry.url if entry else None))
+    p_block = json_literal(p_block_json(site, journal, entry.url if entry else None, remote))
     lines += [
         "(function(){",
         f"    var p = {p_block}, i;",
