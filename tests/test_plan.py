@@ -18,7 +18,7 @@ from archiver.items import (
     PageLinks,
     PostItem,
 )
-from archiver.plan.crawl_plan import CrawlPlan, Fetch, StartJournal
+from archiver.plan.crawl_plan import CrawlPlan, Fetch, SessionLost, StartJournal
 from archiver.plan.deletions import DayDeletions, ListingDeletions
 from archiver.plan.follow import FollowDecision
 from archiver.plan.journal import Mode, PlanOptions
@@ -193,6 +193,31 @@ def test_redirect_to_another_service_is_recorded_not_followed() -> None:
     location = "https://www.livejournal.com/login.bml?returnto=x"
     (error,) = only_errors(redirect(CrawlPlan(["zloy_odessit"]), f"{ROOT}/1.html", location))
     assert error.kind == "redirect" and location in error.message and "outside" in error.message
+
+
+def test_a_logged_in_run_sent_to_the_login_form_has_lost_its_session() -> None:
+    location = "https://www.livejournal.com/login.bml?returnto=x"
+    plan = CrawlPlan(["zloy_odessit"], PlanOptions(reader="zloy_odessit"))
+    (lost,) = redirect(plan, f"{ROOT}/1.html", location)
+    assert lost == SessionLost(f"{ROOT}/1.html", None, None)
+    assert plan.session_lost == lost
+    # Every page after it is lost too, whatever it shows.
+    page = FetchedPage(f"{ROOT}/", "zloy_odessit", b"<html></html>", 200, NOW, "text/html", None)
+    assert plan.on_body(page) == [SessionLost(f"{ROOT}/", None, None)]
+
+
+def test_a_logged_in_run_saves_only_pages_served_to_its_reader() -> None:
+    plan = CrawlPlan(["zloy_odessit"], PlanOptions(reader="zloy_odessit"))
+    feed = FetchedPage(f"{ROOT}/data/rss", "zloy_odessit", b"<rss/>", 200, NOW, "text/xml", None)
+    assert not any(isinstance(s, SessionLost) for s in plan.on_body(feed))
+    served = '<script>var p = {"remoteUser": "%s"}; for (i in p) Site[i] = p[i];</script>'
+    mine = FetchedPage(
+        f"{ROOT}/", "zloy_odessit", (served % "zloy_odessit").encode(), 200, NOW, "text/html", None
+    )
+    assert not any(isinstance(s, SessionLost) for s in plan.on_body(mine))
+    assert plan.session_lost is None
+    other = replace(mine, url=f"{ROOT}/2.html", body=(served % "bystander").encode())
+    assert plan.on_body(other) == [SessionLost(f"{ROOT}/2.html", "bystander", None)]
 
 
 def test_redirect_to_another_journal_is_a_rename_seen_once() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from archiver import urls
 from archiver.items import (
@@ -39,6 +39,7 @@ from archiver.plan.media import FetchMedia, MediaOptions, MediaPlan
 from archiver.plan.outcome import CrawlOutcome
 
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
+LOGIN_PATHS = ("/login.bml", "/login")
 COMMENT_VIEW_KEYS = frozenset({"page", "thread"})
 
 
@@ -222,6 +223,11 @@ class CrawlPlan:
         """Redirects are followed only inside the journal; a front page or feed sent to another
         journal means the journal was renamed."""
         location = urljoin(url, location)
+        if self.options.reader is not None and _is_login_page(location):
+            # LiveJournal sends a reader whose session it no longer takes to its login form.
+            lost = SessionLost(url, None, capture)
+            self.session_lost = self.session_lost or lost
+            return [lost]
         target = urls.classify(location).journal
         if target and target != journal and urls.is_valid_username(target):
             if urls.classify(url).kind in RENAME_EVIDENCE:
@@ -302,6 +308,11 @@ class CrawlPlan:
             gave_up_rate_limited=self.gave_up_rate_limited,
             stopped_early=stopped_early,
         )
+
+
+def _is_login_page(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.hostname == urls.WWW_HOST and parts.path.startswith(LOGIN_PATHS)
 
 
 def _is_front_page(url: str, journal: str) -> bool:
