@@ -377,6 +377,7 @@ def _write_public_copy(output: Path) -> Path:
         click.echo(f"cannot write the public copy {target}: {error}", err=True)
         sys.exit(exitcodes.FAILED)
     click.echo(f"serving the public copy {target}: {left_out.summary()}", err=True)
+    _note_missing_public_pages(output)
     return target
 
 
@@ -518,6 +519,16 @@ def wacz(output: Path, target: Path | None, public_only: bool, include_private: 
         click.echo(f"error: {error}", err=True)
         sys.exit(exitcodes.FAILED)
     click.echo(f"{written}: {written.stat().st_size:,} bytes")
+    if public_only:
+        _note_missing_public_pages(output)
+
+
+def _note_missing_public_pages(output: Path) -> None:
+    from archiver.archive.public import missing_public_pages_note
+
+    note = missing_public_pages_note(output / DATABASE_FILE)
+    if note:
+        click.echo(f"note: {note}", err=True)
 
 
 def _add_account_commands() -> None:

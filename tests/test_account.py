@@ -240,3 +240,16 @@ def test_a_post_turning_friends_only_keeps_its_public_version(tmp_path: Path) ->
     assert db.execute(
         "SELECT version, security FROM post_versions ORDER BY version"
     ).fetchall() == [(1, "public"), (2, "friends")]
+
+
+def test_logout_forgets_the_session_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from archiver.cli import main
+
+    write_session(tmp_path, SESSION)
+    first = CliRunner().invoke(main, ["logout", "--output", str(tmp_path)])
+    assert (first.exit_code, first.output) == (0, f"removed {tmp_path / '.session'}\n")
+    assert read_session(tmp_path) is None
+    again = CliRunner().invoke(main, ["logout", "--output", str(tmp_path)])
+    assert (again.exit_code, again.output) == (0, f"no session in {tmp_path}\n")

@@ -32,6 +32,7 @@ from archiver.sample.server import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 OWNER = "zloy_odessit"
+OWNER_HOST = urls.journal_host(OWNER)
 PASSWORD = ACCOUNTS[OWNER].password
 FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16")
 
@@ -330,14 +331,12 @@ def non_public_urls(site: Site) -> set[str]:
     return {urls.post_url(OWNER, d) for d, s in readable(site, OWNER).items() if s != "public"}
 
 
-def test_the_public_only_wacz_holds_no_record_of_a_non_public_post(
-    crawled: Crawled, tmp_path: Path
-) -> None:
-    target = tmp_path / "public.wacz"
-    done = archiver("wacz", crawled.owner, "--public-only", "--target", target)
-    assert done.returncode == 0, done.stderr
-    hidden = non_public_urls(crawled.site)
+def wacz_contents(target: Path) -> tuple[set[str], int, dict[str, str], str]:
+    """The record URLs (without queries), how many requests for a journal's pages carried a
+    session (pictures are kept whoever fetched them), each indexed URL's timestamp, and
+    pages.jsonl of the WACZ at `target`."""
     seen: set[str] = set()
+    with_session = 0
     with zipfile.ZipFile(target) as package:
         for name in package.namelist():
             if name.endswith(".warc.gz"):
@@ -345,20 +344,71 @@ def test_the_public_only_wacz_holds_no_record_of_a_non_public_post(
                     for record in ArchiveIterator(stream):
                         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
                         seen.add(uri.split("?", 1)[0])
+                        journal = urls.classify(uri).journal or ""
+                        if record.rec_type == "request" and urls.is_valid_username(journal):
+                            cookie = record.http_headers.get_header("Cookie") or ""
+                            with_session += REDACTED in cookie
         index = package.read("indexes/index.cdx").decode()
         pages = package.read("pages/pages.jsonl").decode()
     stamps = {
         json.loads(line.split(" ", 2)[2])["url"]: line.split(" ", 2)[1]
         for line in index.splitlines()
     }
+    return seen, with_session, stamps, index + pages
+
+
+def test_the_public_only_wacz_holds_no_record_of_a_non_public_post(
+    crawled: Crawled, tmp_path: Path
+) -> None:
+    hidden = non_public_urls(crawled.site)
+    first = tmp_path / "first.wacz"
+    done = archiver("wacz", crawled.owner, "--public-only", "--target", first)
+    assert done.returncode == 0, done.stderr
+    # Crawled logged in only, the public posts are not in it, and the note says what to do.
+    assert "public posts were fetched logged in only" in done.stderr
+    assert "--logged-out --full" in done.stderr
+    seen, with_session, _stamps, listed = wacz_contents(first)
+    assert with_session == 0 and not seen & hidden
+    assert not any(urls.classify(u).kind == "post" for u in seen if "livejournal.com/" in u)
+
+    # A logged-out pass over the same archive fetches the public pages anyone sees.
+    output = tmp_path / "archive"
+    shutil.copytree(crawled.owner, output)
+    with running_server(site=crawled.site) as server:
+        plain = archiver(
+            "crawl",
+            OWNER,
+            "kelijah",
+            "--output",
+            output,
+            "--proxy",
+            server.proxy_url,
+            "--logged-out",
+            "--full",
+            *FAST,
+        )
+    assert plain.returncode == exitcodes.OK, plain.stderr[-3000:]
+    target = tmp_path / "public.wacz"
+    done = archiver("wacz", output, "--public-only", "--target", target)
+    assert done.returncode == 0 and "note:" not in done.stderr, done.stderr
+    seen, with_session, stamps, listed = wacz_contents(target)
+    assert with_session == 0
     assert seen and not seen & hidden
-    assert not any(url in index or url in pages for url in hidden)
-    public = sorted(
-        u
-        for u in seen
-        if urls.classify(u).kind == "post" and urls.classify(u).journal == OWNER and u in stamps
-    )
-    assert public, "some public post pages are kept"
+    assert not any(url in listed for url in hidden)
+    public = sorted(u for u in stamps if urls.classify(u).kind == "post" and OWNER_HOST in u)
+    assert {urls.post_url(OWNER, d) for d in readable(crawled.site, None)} <= set(public) | {
+        u.split("?", 1)[0] for u in public
+    }
+    with sqlite3.connect(output / "archive.db") as db:  # the logged-out pass marked nothing
+        assert db.execute(
+            "SELECT count(*) FROM posts WHERE deleted_in_run IS NOT NULL"
+        ).fetchone() == (0,)
+        assert (
+            db.execute(
+                "SELECT count(*) FROM comments WHERE state = 'screened' AND body_html <> ''"
+            ).fetchone()[0]
+            > 0
+        )  # the text the owner read is still there
     replay = tmp_path / "replay"
     replay.mkdir()
     manager = replay_tool("wb-manager")
@@ -366,8 +416,10 @@ def test_the_public_only_wacz_holds_no_record_of_a_non_public_post(
         added = subprocess.run([manager, *args], cwd=replay, capture_output=True, text=True)
         assert added.returncode == 0, added.stderr[-3000:]
     with wayback(replay, "pub") as base:
-        status, body = fetch(f"{base}/{stamps[public[0]]}id_/{public[0]}")
-        assert status == 200 and b"b-singlepost" in body
+        for url in public[:3]:
+            status, body = fetch(f"{base}/{stamps[url]}id_/{url}")
+            assert status == 200 and b"b-singlepost" in body, url
+            assert b'"remoteUser":"' not in body.replace(b" ", b""), url
         for url in sorted(hidden):
             assert fetch(f"{base}/{stamps[public[0]]}id_/{url}")[0] == 404, url
 

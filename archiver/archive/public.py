@@ -12,10 +12,12 @@ What is left out:
   their text (only the owner could read it; a placeholder without text stays);
 - a media URL that only non-public posts and screened comments show (one a public post also
   shows stays), with its captures; a URL no post shows (what listing pages load) stays;
-- every capture fetched with a session (`logged_in_as`) but a media capture and a page of a
-  public post that has neither a screened comment with text nor a non-public version: a
-  listing page read logged in lists non-public posts, and a page with no post row behind it
-  cannot be vouched for;
+- every page fetched with a session (`logged_in_as`), whatever it is: served logged in, a
+  listing lists non-public posts, and any page names the reader, carries form tokens of the
+  session, and shows the owner what only the owner sees (screened comments, commenters' IP
+  addresses). Only media captures are kept whoever fetched them (the bytes are the picture's).
+  A public post fetched only logged in is then not in the copy: `archiver crawl --logged-out
+  --full` fetches its public page (`public_posts_fetched_logged_in_only` counts them);
 - a revisit record whose original is left out, since it replays that original's body;
 - the rows read from a left-out page that describe what it showed (a "Recent Posts" snapshot
   or a comment policy first seen there, or a snapshot that names a non-public post), and the
@@ -53,13 +55,7 @@ _OWNER_ONLY = ", ".join(f"'{state}'" for state in OWNER_ONLY_STATES)
 _READ_BY_OWNER = (
     f"state IN ({_OWNER_ONLY}) AND (coalesce(body_html, '') <> '' OR coalesce(subject, '') <> '')"
 )
-_PUBLIC_POSTS = f"SELECT journal, ditemid FROM posts WHERE security = '{PUBLIC}'"
 _PRIVATE_POSTS = f"SELECT journal, ditemid FROM posts WHERE security IS NOT '{PUBLIC}'"
-# Public posts whose page, read logged in, shows what a logged-out reader could not see.
-_GUARDED_POSTS = f"""
-SELECT journal, ditemid FROM comments WHERE {_READ_BY_OWNER}
-UNION SELECT journal, ditemid FROM post_versions WHERE security IS NOT '{PUBLIC}'
-"""
 # A media URL whose every link is to a non-public post, or to a comment the copy leaves out.
 _PRIVATE_MEDIA = f"""
 SELECT url FROM media_links l GROUP BY url
@@ -114,16 +110,13 @@ class Visibility:
     """What the rules above need to know of the archive, read before anything is deleted."""
 
     private_posts: frozenset[PostKey]
-    open_posts: frozenset[PostKey]  # public posts whose logged-in pages may be kept
     media: frozenset[str]  # every media URL
     private_media: frozenset[str]
 
 
 def read_visibility(db: sqlite3.Connection) -> Visibility:
-    guarded = _post_keys(db, _GUARDED_POSTS)
     return Visibility(
         private_posts=_post_keys(db, _PRIVATE_POSTS),
-        open_posts=_post_keys(db, _PUBLIC_POSTS) - guarded,
         media=frozenset(url for (url,) in db.execute("SELECT url FROM media")),
         private_media=frozenset(url for (url,) in db.execute(_PRIVATE_MEDIA)),
     )
@@ -144,7 +137,32 @@ def keeps_capture(url: str, logged_in_as: str | None, seen: Visibility) -> bool:
     post = post_of(url)
     if post is not None and post in seen.private_posts:
         return False
-    return logged_in_as is None or post in seen.open_posts
+    return logged_in_as is None
+
+
+def missing_public_pages_note(database: Path) -> str | None:
+    """What a public copy of `database` lacks for want of logged-out pages, and the remedy."""
+    with connect(database) as db:
+        missing = public_posts_fetched_logged_in_only(db)
+    if not missing:
+        return None
+    return (
+        f"{missing} public posts were fetched logged in only, so their pages are not in the "
+        "public copy: `archiver crawl JOURNAL --output OUTPUT --logged-out --full` fetches "
+        "them as anyone sees them"
+    )
+
+
+def public_posts_fetched_logged_in_only(db: sqlite3.Connection) -> int:
+    """Live public posts the public copy cannot show: every capture of their page was fetched
+    with a session."""
+    if "logged_in_as" not in _columns(db, "captures"):
+        return 0
+    found: int = db.execute(
+        f"SELECT count(*) FROM posts p WHERE p.security = '{PUBLIC}' AND p.deleted_in_run IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.url = p.url AND c.logged_in_as IS NULL)"
+    ).fetchone()[0]
+    return found
 
 
 @dataclass(frozen=True)
