@@ -202,7 +202,7 @@ def test_a_posts_security_level_is_read_off_its_lock_icon(
     assert _post(markup, is_public).security == level
 
 
-def test_a_logged_out_listing_never_marks_a_non_public_post_deleted(tmp_path: Path) -> None:
+def test_only_the_owners_listing_marks_a_non_public_post_deleted(tmp_path: Path) -> None:
     db = store.open_db(tmp_path / "archive.db")
     run = store.start_run(db, "2026-12-02T03:00:00Z", ["zloy_odessit"])
     for ditemid, security in ((100, "public"), (200, "friends"), (300, "private")):
@@ -221,7 +221,7 @@ def test_a_logged_out_listing_never_marks_a_non_public_post_deleted(tmp_path: Pa
         )
     assert store.count_missing_posts(db, "zloy_odessit", []) == 1
     assert store.mark_missing_posts(db, "zloy_odessit", [], run) == 1
-    assert store.count_missing_posts(db, "zloy_odessit", [], logged_in=True) == 2
+    assert store.count_missing_posts(db, "zloy_odessit", [], by_owner=True) == 2
     marked = db.execute("SELECT ditemid FROM posts WHERE deleted_in_run IS NOT NULL").fetchall()
     assert marked == [(100,)]
 
@@ -253,3 +253,69 @@ def test_logout_forgets_the_session_file(tmp_path: Path) -> None:
     assert read_session(tmp_path) is None
     again = CliRunner().invoke(main, ["logout", "--output", str(tmp_path)])
     assert (again.exit_code, again.output) == (0, f"no session in {tmp_path}\n")
+
+
+def test_a_lock_icon_in_the_post_body_is_the_authors_picture_not_the_level() -> None:
+    script = site_script().replace('"is_public": true', '"is_public": false')
+    page = schemius_post(script=script, body=f"My icon: {_icon('icon_private')}")
+    items = parse_page(
+        f"{ZLOY_ROOT}{SEED_DITEMID}.html",
+        page.encode(),
+        captured_at=datetime(2021, 10, 10, tzinfo=UTC),
+    )
+    (post,) = [i for i in items if isinstance(i, PostItem)]
+    assert post.security == "protected"
+
+
+def test_the_icon_gives_the_level_when_the_entry_data_says_nothing() -> None:
+    script = site_script().replace(', "is_public": true', "")
+    assert '"is_public"' not in script
+    page = schemius_post(script=script).replace(
+        '<div class="b-singlepost-about">',
+        f'<div class="b-singlepost-about">{_icon("icon_groups")}',
+    )
+    items = parse_page(
+        f"{ZLOY_ROOT}{SEED_DITEMID}.html",
+        page.encode(),
+        captured_at=datetime(2021, 10, 10, tzinfo=UTC),
+    )
+    (post,) = [i for i in items if isinstance(i, PostItem)]
+    assert post.security == "custom"
+
+
+def test_the_session_goes_with_https_requests_to_livejournal_only() -> None:
+    from scrapy import Request
+
+    from archiver.crawl.extension import LOGGED_IN_META_KEY
+    from archiver.crawl.middlewares import SessionCookiesMiddleware
+
+    middleware = SessionCookiesMiddleware(SESSION)
+    request = Request(
+        "https://zloy-odessit.livejournal.com/",
+        headers={"Cookie": "adult_explicit=1; ljloggedin=old"},
+    )
+    middleware.process_request(request)
+    assert request.headers["Cookie"] == (
+        f"adult_explicit=1; ljloggedin={LOGGEDIN}; ljmastersession={MASTER}".encode()
+    )
+    assert request.meta[LOGGED_IN_META_KEY] == "zloy_odessit"
+    for url in ("http://pics.livejournal.com/x.jpg", "https://l-stat.livejournal.net/a.css"):
+        elsewhere = Request(url)
+        middleware.process_request(elsewhere)
+        assert "Cookie" not in elsewhere.headers and LOGGED_IN_META_KEY not in elsewhere.meta
+
+
+def test_a_session_value_anywhere_in_a_head_is_redacted() -> None:
+    head = (
+        b"HTTP/1.1 302 Found\r\nLocation: https://zloy-odessit.livejournal.com/__setdomsess?v="
+        + MASTER.encode()
+        + b"\r\nX-Other: "
+        + MASTER.encode()
+        + b"\r\n\r\nbody "
+        + MASTER.encode()
+    )
+    redacted = Redactor.for_values({MASTER}).head(head)
+    assert redacted == (
+        b"HTTP/1.1 302 Found\r\nLocation: https://zloy-odessit.livejournal.com/__setdomsess?v="
+        b"REDACTED\r\nX-Other: REDACTED\r\n\r\nbody " + MASTER.encode()
+    )

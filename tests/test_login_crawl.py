@@ -454,3 +454,21 @@ def test_the_public_copy_has_no_row_or_word_of_a_non_public_post(
             assert db.execute(match, [phrase]).fetchall() == [], phrase
     raw = copy.read_bytes()
     assert not any(body in raw for _phrase, body in phrases)
+
+
+def test_a_rebuild_knows_whom_each_page_was_fetched_as(crawled: Crawled, tmp_path: Path) -> None:
+    rebuilt = tmp_path / "rebuilt.db"
+    done = archiver("rebuild", crawled.owner, "--into", rebuilt)
+    assert done.returncode == 0, done.stdout + done.stderr
+    captures = "SELECT record_id, logged_in_as FROM captures ORDER BY record_id"
+    posts = "SELECT journal, ditemid, security, content_hash FROM posts ORDER BY 1, 2"
+    screened = "SELECT talkid, body_html FROM comments WHERE state = 'screened' ORDER BY 1"
+    with crawled.db(crawled.owner) as original, sqlite3.connect(rebuilt) as again:
+        for query in (captures, posts, screened):
+            assert again.execute(query).fetchall() == original.execute(query).fetchall(), query
+        assert (
+            again.execute(
+                "SELECT count(*) FROM captures WHERE logged_in_as = ?", [OWNER]
+            ).fetchone()[0]
+            > 40
+        )

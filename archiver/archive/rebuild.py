@@ -34,8 +34,9 @@ from archiver.archive.warc import read_payload, warc_files
 from archiver.clock import iso_seconds, now_iso, served_at
 from archiver.items import CaptureRef, FetchedPage, MediaRef, PageItems
 from archiver.parse.requisites import FONT, IMAGE, SCRIPT, STYLE
-from archiver.plan.crawl_plan import CrawlPlan
+from archiver.plan.crawl_plan import CrawlPlan, SessionLost
 from archiver.plan.failures import ANSWERED_ERROR_STATUSES, REDIRECT_STATUSES
+from archiver.plan.journal import PlanOptions
 from archiver.plan.media import FetchMedia
 
 PAGE_RECORD_TYPES = ("response", "revisit")
@@ -83,6 +84,16 @@ class PageRecord:
     refers_to: str | None
     truncated: bool
     body: bytes | None  # None for a revisit: its payload is in the record it refers to
+    # Whose session the crawl that wrote the file used (its warcinfo's `logged-in-as`), and so
+    # whose the request carried: the session goes with https requests to LiveJournal's hosts.
+    run_reader: str | None = None
+
+    @property
+    def logged_in_as(self) -> str | None:
+        parts = urlsplit(self.url)
+        host = (parts.hostname or "").lower()
+        under_lj = host == urls.LJ_DOMAIN or host.endswith("." + urls.LJ_DOMAIN)
+        return self.run_reader if parts.scheme == "https" and under_lj else None
 
     @property
     def fetched(self) -> datetime:
@@ -141,10 +152,12 @@ class Rebuild:
             self.report.files += 1
             # A plan lives as long as its run (what it saves once a run, a rename, it saves once
             # here too); a run's files share the time stamp in their names.
-            if run is None or run_order(path)[0] != run:
-                self.plan = CrawlPlan([])
+            fresh = run is None or run_order(path)[0] != run
             run = run_order(path)[0]
             for record in page_records(path, self.report.problems):
+                if fresh:  # the run's reader is known from its first file's warcinfo
+                    self.plan = CrawlPlan([], PlanOptions(reader=record.run_reader))
+                    fresh = False
                 self.report.records += 1
                 self.take(record)
                 if self.progress and self.report.records % 500 == 0:
@@ -167,6 +180,7 @@ class Rebuild:
             run_id=self.run_id,
             record_type=record.record_type,
             refers_to=record.refers_to,
+            logged_in_as=record.logged_in_as,
         )
         if record.body is not None:
             self.bodies[record.record_id] = (record.warc_file, record.offset)
@@ -217,6 +231,9 @@ class Rebuild:
                         self.media_roles.setdefault(item.url, item.role)
             elif isinstance(step, FetchMedia):
                 self.media_roles.setdefault(step.url, step.role)
+            elif isinstance(step, SessionLost) and step.capture is not None:
+                # Served logged out to a logged-in run: the crawl did not save it either.
+                store.mark_not_recoverable(self.db, step.capture.capture_id)
 
     def body_of(self, record: PageRecord) -> bytes | None:
         if record.body is not None:
@@ -266,10 +283,13 @@ def page_records(path: Path, problems: list[str]) -> Iterator[PageRecord]:
             f"{path.name}: damaged from offset {whole} ({size - whole} bytes to the end of the "
             "file are no whole record); the records before it were read"
         )
+    reader: str | None = None
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream, check_digests=True)
         try:
             for record in records:
+                if record.rec_type == "warcinfo":
+                    reader = warcinfo_reader(record.content_stream().read())
                 # warcio knows a record's place only once the record has been read to its end.
                 body = record.content_stream().read() if record.rec_type == "response" else None
                 records.read_to_end(record)
@@ -282,14 +302,28 @@ def page_records(path: Path, problems: list[str]) -> Iterator[PageRecord]:
                     damage = ", ".join(record.digest_checker.problems)
                     problems.append(f"{path.name} @{offset}: {damage}; skipped")
                     continue
-                yield page_record(path.name, offset, length, record, body)
+                yield page_record(path.name, offset, length, record, body, reader)
         except (zlib.error, ValueError, ArchiveLoadFailed, EOFError) as error:
             if whole == size:  # damage the gzip layer did not show: say where warcio stopped
                 problems.append(f"{path.name}: unreadable ({type(error).__name__}: {error})")
 
 
+def warcinfo_reader(payload: bytes) -> str | None:
+    """The `logged-in-as` field of a warcinfo record's payload, if the crawl had a session."""
+    for line in payload.decode("utf-8", "replace").splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip().lower() == "logged-in-as" and value.strip():
+            return value.strip()
+    return None
+
+
 def page_record(
-    warc_file: str, offset: int, length: int, record: ArcWarcRecord, body: bytes | None
+    warc_file: str,
+    offset: int,
+    length: int,
+    record: ArcWarcRecord,
+    body: bytes | None,
+    run_reader: str | None = None,
 ) -> PageRecord:
     fields = record.rec_headers
     http = record.http_headers
@@ -307,6 +341,7 @@ def page_record(
         refers_to=fields.get_header("WARC-Refers-To"),
         truncated=bool(fields.get_header("WARC-Truncated")),
         body=body,
+        run_reader=run_reader,
     )
 
 

@@ -42,12 +42,18 @@ class Redactor:
         )
 
     def head(self, message: bytes) -> bytes:
-        """The HTTP message with its `Cookie` and `Set-Cookie` secrets redacted, else as it is
-        (the same object: nothing was copied)."""
+        """The HTTP message with its `Cookie` and `Set-Cookie` secrets redacted, and any value
+        of the session found elsewhere in its head (a URL, a header of another name) replaced
+        too; else the message as it is (the same object: nothing was copied)."""
         end = message.find(_HEAD_END)
         head, rest = (message, b"") if end < 0 else (message[:end], message[end:])
         lines = head.split(b"\r\n")
         changed = False
+        for secret in self.secret_values:
+            if secret.encode("latin-1", "replace") in head:
+                head = head.replace(secret.encode("latin-1", "replace"), REDACTED.encode())
+                lines = head.split(b"\r\n")
+                changed = True
         for i, line in enumerate(lines[1:], start=1):
             name, colon, value = line.partition(b":")
             header = name.strip().lower()

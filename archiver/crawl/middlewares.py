@@ -54,9 +54,11 @@ class ArchiverProxyMiddleware:
 
 
 class SessionCookiesMiddleware:
-    """Adds the session's cookies to every request for a host they belong to (LiveJournal's,
-    as a browser would), after whatever Scrapy's cookie jar sent, and marks the request with
-    whose session it carries. The jar never holds them, so nothing else can send them."""
+    """Adds the session's cookies to every https request for a host they belong to
+    (LiveJournal's, as a browser would), after whatever Scrapy's cookie jar sent, and marks the
+    request with whose session it carries. The jar never holds them, so nothing else can send
+    them; nor does a plain-http request (old posts' `http://pics.livejournal.com` pictures)
+    carry them, to be read on the way."""
 
     def __init__(self, login: LoginSession | None) -> None:
         self.login = login
@@ -69,6 +71,8 @@ class SessionCookiesMiddleware:
         if self.login is None:
             return
         parts = urlsplit(request.url)
+        if parts.scheme != "https":
+            return
         cookies = self.login.cookies_for(parts.hostname or "", parts.path or "/")
         if not cookies:
             return

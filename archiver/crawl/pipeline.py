@@ -130,22 +130,25 @@ class StorePipeline:
 
     def _mark_deletions(self, plan: CrawlPlan) -> None:
         db, run_id = self.archive.session.db, self.archive.session.run_id
-        logged_in = plan.options.reader is not None
         for step in plan.deletions():
             if isinstance(step, DayDeletions):
                 self.counts["deleted"] += store.mark_missing_posts_on_days(
-                    db, step.journal, step.days, run_id, logged_in=logged_in
+                    db,
+                    step.journal,
+                    step.days,
+                    run_id,
+                    by_owner=plan.options.reader == step.journal,
                 )
             elif isinstance(step, ListingDeletions):
                 self._mark_listing(plan, step)
 
     def _mark_listing(self, plan: CrawlPlan, step: ListingDeletions) -> None:
         db, run_id = self.archive.session.db, self.archive.session.run_id
-        logged_in = plan.options.reader is not None
+        by_owner = plan.options.reader == step.journal
         missing = store.count_missing_posts(
-            db, step.journal, step.listed, step.years, logged_in=logged_in
+            db, step.journal, step.listed, step.years, by_owner=by_owner
         )
-        live = store.count_missing_posts(db, step.journal, [], None, logged_in=logged_in)
+        live = store.count_missing_posts(db, step.journal, [], None, by_owner=by_owner)
         problem = plan.implausible_listing(step.journal, missing, live)
         if problem:
             root = urls.journal_root(step.journal)
@@ -153,7 +156,7 @@ class StorePipeline:
             self.counts["errors"] += 1
             return
         self.counts["deleted"] += store.mark_missing_posts(
-            db, step.journal, step.listed, run_id, step.years, logged_in=logged_in
+            db, step.journal, step.listed, run_id, step.years, by_owner=by_owner
         )
         store.mark_listed(db, step.journal, run_id)
 

@@ -107,7 +107,7 @@ def parse_post(page: Page, root: Selector) -> PostItem:
         body_text=html_to_text(body),
         tags=tuple(_tags(page, parts)),
         comment_count=_comment_count(page, parts),
-        security=_security(page),
+        security=_security(page, parts),
         skin=page.skin.name,
         mood=parts.metadata.get("mood"),
         music=parts.metadata.get("music"),
@@ -270,19 +270,27 @@ _SECURITY_ICONS = (
 )
 
 
-def _security(page: Page) -> str:
-    """public, or, for a post `Site.entry.is_public` says is not: the level its lock icon
-    shows (friends, private, custom), else protected (not public, level not shown)."""
-    if page.site.entry.get("is_public") is not False:
-        return "public"
-    icons = page.sel.xpath(
-        f"//img[{has_class('i-posticon-security')}]/@src | //img[contains(@src, '/img/icon_')]/@src"
-    ).getall()
-    for src in icons:
+def _security(page: Page, parts: _Parts) -> str:
+    """The level the post's lock icon shows (friends, private, custom), else public, or
+    protected when `Site.entry.is_public` says it is not (and no icon says which)."""
+    level = _icon_level(parts)
+    if level is not None:
+        return level
+    return "protected" if page.site.entry.get("is_public") is False else "public"
+
+
+def _icon_level(parts: _Parts) -> str | None:
+    """The level of the first security icon in the post's markup outside its body (where an
+    author's own pictures could bear any name)."""
+    body = parts.body.root if parts.body is not None else None
+    for img in parts.root.root.iter("img"):
+        src = str(img.get("src") or "")
+        if "/img/icon_" not in src or any(a is body for a in img.iterancestors()):
+            continue
         for name, level in _SECURITY_ICONS:
             if f"/{name}." in src:
                 return level
-    return "protected"
+    return None
 
 
 def _texts(node: Selector, query: str) -> list[str]:

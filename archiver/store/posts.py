@@ -186,8 +186,8 @@ def save_locked_post(
         upsert(db, "locked_posts", row, ["journal", "ditemid"])
 
 
-# A listing made logged out cannot show a friends-only or private post: its absence there says
-# nothing, so only a logged-in run's listings may mark such a post deleted.
+# A listing made logged out, or by a friend's session, cannot show every friends-only or private
+# post: their absence there says nothing, so only the owner's listings may mark them deleted.
 _VISIBLE = "(? OR security = 'public')"
 _MISSING = (
     "journal = ? AND deleted_in_run IS NULL AND ditemid NOT IN (SELECT value FROM json_each(?)) "
@@ -197,11 +197,11 @@ _MISSING = (
 
 
 def _missing_params(
-    journal: str, seen_ditemids: Iterable[int], years: Iterable[int] | None, logged_in: bool
+    journal: str, seen_ditemids: Iterable[int], years: Iterable[int] | None, by_owner: bool
 ) -> list[Any]:
     seen = json.dumps(sorted(set(seen_ditemids)))
     listed_years = None if years is None else json.dumps([f"{y:04d}" for y in sorted(years)])
-    return [journal, seen, listed_years, listed_years, logged_in]
+    return [journal, seen, listed_years, listed_years, by_owner]
 
 
 def count_missing_posts(
@@ -210,10 +210,10 @@ def count_missing_posts(
     seen_ditemids: Iterable[int],
     years: Iterable[int] | None = None,
     *,
-    logged_in: bool = False,
+    by_owner: bool = False,
 ) -> int:
     """How many live posts `mark_missing_posts` would mark, without marking them."""
-    params = _missing_params(journal, seen_ditemids, years, logged_in)
+    params = _missing_params(journal, seen_ditemids, years, by_owner)
     count: int = db.execute(f"SELECT COUNT(*) FROM posts WHERE {_MISSING}", params).fetchone()[0]
     return count
 
@@ -225,16 +225,16 @@ def mark_missing_posts(
     run_id: int,
     years: Iterable[int] | None = None,
     *,
-    logged_in: bool = False,
+    by_owner: bool = False,
 ) -> int:
     """Set `deleted_in_run` on the journal's posts that are not in `seen_ditemids`.
 
     Only for a run that listed the whole journal; with `years`, only posts published in those
-    years (the years whose calendar the run read); unless `logged_in`, only public posts.
-    Posts already marked keep the run that first missed them; rows are kept. Returns how many
-    posts were marked.
+    years (the years whose calendar the run read); only public posts unless the listing was
+    read `by_owner` (with the journal's owner's session). Posts already marked keep the run that
+    first missed them; rows are kept. Returns how many posts were marked.
     """
-    params = _missing_params(journal, seen_ditemids, years, logged_in)
+    params = _missing_params(journal, seen_ditemids, years, by_owner)
     with db.atomic():
         cursor = db.execute(
             f"UPDATE posts SET deleted_in_run = ? WHERE {_MISSING}", [run_id, *params]
@@ -249,7 +249,7 @@ def mark_missing_posts_on_days(
     listed: dict[str, set[int]],
     run_id: int,
     *,
-    logged_in: bool = False,
+    by_owner: bool = False,
 ) -> int:
     """Like `mark_missing_posts`, for a run that listed some days whole (`YYYY-MM-DD` -> the
     ditemids the calendar showed that day, empty for a day it no longer shows)."""
@@ -260,7 +260,7 @@ def mark_missing_posts_on_days(
                 "UPDATE posts SET deleted_in_run = ? WHERE journal = ? AND deleted_in_run IS NULL "
                 "AND substr(published, 1, 10) = ? "
                 f"AND ditemid NOT IN (SELECT value FROM json_each(?)) AND {_VISIBLE}",
-                [run_id, journal, day, json.dumps(sorted(ditemids)), logged_in],
+                [run_id, journal, day, json.dumps(sorted(ditemids)), by_owner],
             )
             marked += cursor.rowcount
     return marked
