@@ -319,3 +319,28 @@ def test_a_session_value_anywhere_in_a_head_is_redacted() -> None:
         b"HTTP/1.1 302 Found\r\nLocation: https://zloy-odessit.livejournal.com/__setdomsess?v="
         b"REDACTED\r\nX-Other: REDACTED\r\n\r\nbody " + MASTER.encode()
     )
+
+
+def test_a_crawl_with_the_session_checks_certificates_unless_through_a_proxy(
+    tmp_path: Path,
+) -> None:
+    from archiver.crawl.run import (
+        VERIFYING_CONTEXT_FACTORY,
+        crawl_settings,
+        verify_certificates_with_a_session,
+    )
+
+    name = "DOWNLOADER_CLIENTCONTEXTFACTORY"
+    logged_out = crawl_settings(tmp_path)
+    verify_certificates_with_a_session(logged_out)
+    assert logged_out.get(name) != VERIFYING_CONTEXT_FACTORY
+    write_session(tmp_path, SESSION)
+    direct = crawl_settings(tmp_path)
+    verify_certificates_with_a_session(direct)
+    assert direct.get(name) == VERIFYING_CONTEXT_FACTORY
+    proxied = crawl_settings(tmp_path, "http://127.0.0.1:8765")
+    verify_certificates_with_a_session(proxied)
+    assert proxied.get(name) != VERIFYING_CONTEXT_FACTORY
+    chosen = crawl_settings(tmp_path, overrides={name: "my.Factory"})
+    verify_certificates_with_a_session(chosen)
+    assert chosen.get(name) == "my.Factory"

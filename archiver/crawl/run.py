@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess, CrawlerProcessBase
-from scrapy.settings import Settings
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.project import get_project_settings
 
 from archiver import exitcodes
@@ -15,10 +15,14 @@ from archiver.account.session_file import SessionFileError, read_session
 from archiver.archive.layout import DATABASE_FILE
 from archiver.archive.lock import LockHeld, output_lock
 from archiver.crawl.extension import archive_of
+from archiver.crawl.options import login_session
 from archiver.plan.outcome import CrawlResult
 from archiver.store import reads
 
 SETTINGS_MODULE = "archiver.crawl.settings"
+# Scrapy checks no certificate by default; a crawl that carries the user's session checks
+# LiveJournal's against the system's trusted roots, so the cookies go to LiveJournal alone.
+VERIFYING_CONTEXT_FACTORY = "scrapy.core.downloader.contextfactory.BrowserLikeContextFactory"
 
 
 def crawl_settings(
@@ -45,6 +49,7 @@ def run_crawl(
         problem = _session_problem(output)
     if problem:
         return CrawlResult(exitcodes.FAILED, problem)
+    verify_certificates_with_a_session(settings)
     try:
         with output_lock(output):
             return _crawl(journals, process or CrawlerProcess(settings, install_root_handler=True))
@@ -61,6 +66,18 @@ def _output_problem(output: Path) -> str | None:
     if not os.access(output, os.W_OK):
         return f"cannot write to the output directory {output} (read-only?)"
     return reads.database_problem(output / DATABASE_FILE)
+
+
+def verify_certificates_with_a_session(settings: Settings) -> None:
+    """With the session and no proxy, check TLS certificates (unless `-s
+    DOWNLOADER_CLIENTCONTEXTFACTORY=...` says otherwise). Through a proxy (the sample server, a
+    debugging proxy that you run) the certificate is the proxy's, and is not checked."""
+    name = "DOWNLOADER_CLIENTCONTEXTFACTORY"
+    chosen = (settings.getpriority(name) or 0) >= SETTINGS_PRIORITIES["cmdline"]
+    if settings.get("ARCHIVER_PROXY") or chosen:
+        return
+    if login_session(settings) is not None:
+        settings.set(name, VERIFYING_CONTEXT_FACTORY, priority="cmdline")
 
 
 def _session_problem(output: Path) -> str | None:
