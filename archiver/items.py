@@ -189,6 +189,8 @@ class FetchedPage:
     captured_at: datetime
     content_type: str | None
     capture: CaptureRef | None
+    # Read back from the WARC: whose session the request carried (a live page's is the crawl's).
+    logged_in_as: str | None = None
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,21 @@ def test_a_logged_in_run_saves_only_pages_served_to_its_reader() -> None:
     assert plan.on_body(other) == [SessionLost(f"{ROOT}/2.html", "bystander", None)]
 
 
+def test_a_page_read_back_is_held_to_the_session_its_own_request_carried() -> None:
+    served = '<script>var p = {"remoteUser": null}; for (i in p) Site[i] = p[i];</script>'
+    out = FetchedPage(
+        f"{ROOT}/3.html", "zloy_odessit", served.encode(), 200, NOW, "text/html", None
+    )
+    plan = CrawlPlan(["zloy_odessit"])  # a logged-out run reading back a logged-in one's page
+    lost = plan.on_body(replace(out, logged_in_as="zloy_odessit"), recovered=True)
+    assert lost == [SessionLost(out.url, None, None)]
+    assert plan.session_lost is None  # it does not stop this run
+    # A page fetched logged out, read back by a logged-in run, is what it was: not a loss.
+    logged_in = CrawlPlan(["zloy_odessit"], PlanOptions(reader="zloy_odessit"))
+    steps = logged_in.on_body(out, recovered=True)
+    assert not any(isinstance(s, SessionLost) for s in steps)
+
+
 def test_redirect_to_another_journal_is_a_rename_seen_once() -> None:
     plan = CrawlPlan(["zloy_odessit"])
     first = redirect(plan, f"{ROOT}/", "https://new-one.livejournal.com/")

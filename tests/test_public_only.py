@@ -24,13 +24,7 @@ from test_wacz import fetch, replay_tool, wayback
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver import store, urls
-from archiver.archive.public import (
-    keeps_capture,
-    post_of,
-    private_content,
-    read_visibility,
-    write_public_copy,
-)
+from archiver.archive.public import write_public_copy
 from archiver.archive.session import ArchiveSession
 from archiver.archive.verify import gzip_members
 from archiver.archive.wacz import PrivateContentError, write_wacz
@@ -47,6 +41,7 @@ from archiver.items import (
     PostItem,
     RecentPostItem,
 )
+from archiver.store.public_copy import keeps_capture, post_of, private_content, read_visibility
 
 ROOT = Path(__file__).resolve().parents[1]
 CREATED = datetime(2024, 5, 6, 7, 8, 10, tzinfo=UTC)
@@ -636,3 +631,22 @@ def test_serve_public_only_media_route(served: str) -> None:
         state, body = media(url)
         assert state == "not archived", url
         assert b"private picture" not in body
+
+
+def test_a_post_locked_since_it_was_archived_is_left_out(built: Built, tmp_path: Path) -> None:
+    source = tmp_path / "archive.db"
+    with built.db() as db, sqlite3.connect(source) as copy:
+        db.backup(copy)
+        later = "2099-01-01T00:00:00Z"
+        earlier = "2000-01-01T00:00:00Z"
+        for ditemid, seen in ((1001, later), (4004, earlier)):
+            copy.execute(
+                "INSERT INTO locked_posts (journal, ditemid, url, message, first_seen, last_seen) "
+                "VALUES (?, ?, ?, 'You must be logged in to view this protected entry.', ?, ?)",
+                [JOURNAL, ditemid, urls.post_url(JOURNAL, ditemid), seen, seen],
+            )
+    target = tmp_path / "public" / "archive.db"
+    write_public_copy(source, target)
+    with sqlite3.connect(target) as db:
+        kept = {d for (d,) in db.execute("SELECT ditemid FROM posts")}
+    assert 1001 not in kept and 4004 in kept

@@ -53,6 +53,7 @@ def unsaved_pages(
             captured_at=fetched_at,
             content_type=row.content_type,
             capture=CaptureRef(row.capture_id, iso_seconds(fetched_at)),
+            logged_in_as=row.logged_in_as,
         )
 
 

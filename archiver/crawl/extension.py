@@ -14,6 +14,7 @@ import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -21,7 +22,7 @@ from scrapy.http import Response
 
 from archiver import exitcodes, store
 from archiver.account.session_file import LoginSession
-from archiver.archive.redact import Redactor, warcinfo_note
+from archiver.archive.redact import REDACTED, Redactor, warcinfo_note
 from archiver.archive.session import ArchiveSession
 from archiver.archive.warc import Exchange
 from archiver.crawl.options import login_session
@@ -75,7 +76,8 @@ class ArchiveExtension:
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "operator-contact": str(settings.get("ARCHIVER_CONTACT_URL")),
             "crawl-settings": json.dumps(
-                {name: settings.get(name) for name in WARCINFO_SETTINGS}, sort_keys=True
+                {name: _shown(name, settings.get(name)) for name in WARCINFO_SETTINGS},
+                sort_keys=True,
             ),
         }
         if login is not None:
@@ -197,6 +199,16 @@ class ArchiveExtension:
     def _stat(self, name: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(name)
+
+
+def _shown(name: str, value: object) -> object:
+    """A setting as warcinfo tells it: a proxy URL without the password it may carry."""
+    if name != "ARCHIVER_PROXY" or not isinstance(value, str) or "@" not in value:
+        return value
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:{REDACTED}@{host}" + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl()
 
 
 def archive_of(crawler: Crawler) -> ArchiveExtension:

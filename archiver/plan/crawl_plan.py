@@ -165,9 +165,10 @@ class CrawlPlan:
 
     def on_body(self, page: FetchedPage, *, recovered: bool = False) -> list[Step]:
         """A page's body, fetched now or read back from the WARC: parsed, then `on_page`."""
-        lost = None if recovered else self._logged_out(page)
+        lost = self._logged_out(page, recovered)
         if lost is not None:
-            self.session_lost = self.session_lost or lost
+            if not recovered:  # a page read back from an earlier run does not end this one
+                self.session_lost = self.session_lost or lost
             return [lost]
         try:
             items = parse_page(
@@ -183,13 +184,14 @@ class CrawlPlan:
             ]
         return self.on_page(page.url, page.journal, items, page.capture, recovered=recovered)
 
-    def _logged_out(self, page: FetchedPage) -> SessionLost | None:
+    def _logged_out(self, page: FetchedPage, recovered: bool) -> SessionLost | None:
         """With a session, a page that names another reader (or none: logged out) means the
-        session has ended; once it has, every later page is such a page too."""
-        expected = self.options.reader
+        session has ended; once it has, every later page is such a page too. A page read back
+        from the WARC is held to the session its own request carried."""
+        expected = page.logged_in_as if recovered else self.options.reader
         if expected is None:
             return None
-        if self.session_lost is not None:
+        if self.session_lost is not None and not recovered:
             return SessionLost(page.url, self.session_lost.reader, page.capture)
         if "html" not in (page.content_type or "").lower():
             return None

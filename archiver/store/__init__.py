@@ -11,6 +11,7 @@ them (nested blocks become savepoints). `save_page` saves one page's items that 
 - pages: one page's items in one transaction
 - knowledge: what the crawl plan needs to know of a journal
 - reads: read-only queries for wacz, verify and the summary
+- public_copy: what a copy of the archive made to be shared leaves out (`archiver.archive.public`)
 """
 
 from archiver.store.captures import (

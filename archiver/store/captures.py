@@ -23,6 +23,7 @@ class CaptureRow:
     fetched_at: str  # WARC-Date
     record_id: str
     payload_digest: str | None
+    logged_in_as: str | None = None  # read by `unparsed_responses` only (a migrated database)
 
 
 def save_capture(
@@ -121,7 +122,7 @@ def unparsed_responses(db: Database, url_prefix: str) -> list[CaptureRow]:
     """The 200 responses under `url_prefix` that a run archived but whose rows it never saved
     (it was killed, or could not write the database), oldest first."""
     rows = db.execute(
-        f"SELECT {_CAPTURE_COLUMNS} FROM captures WHERE record_type = 'response' "
+        f"SELECT {_CAPTURE_COLUMNS}, logged_in_as FROM captures WHERE record_type = 'response' "
         "AND status = 200 AND (parsed IS NULL OR parsed BETWEEN ? AND -1) "
         "AND substr(url, 1, length(?)) = ? ORDER BY id",
         [1 - RECOVERY_ATTEMPTS, url_prefix, url_prefix],
@@ -146,4 +147,5 @@ def _capture_row(row: Any) -> CaptureRow:
         fetched_at=row[6],
         record_id=row[7],
         payload_digest=row[8],
+        logged_in_as=row[9] if len(row) > 9 else None,
     )
