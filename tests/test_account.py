@@ -224,6 +224,11 @@ def test_only_the_owners_listing_marks_a_non_public_post_deleted(tmp_path: Path)
     assert store.count_missing_posts(db, "zloy_odessit", [], by_owner=True) == 2
     marked = db.execute("SELECT ditemid FROM posts WHERE deleted_in_run IS NOT NULL").fetchall()
     assert marked == [(100,)]
+    # Nor does a logged-out run plan by them: its listings never show them.
+    everything = store.journal_knowledge(db, "zloy_odessit")
+    logged_out = store.journal_knowledge(db, "zloy_odessit", public_only=True)
+    assert len(everything.newest_first) == 2 and logged_out.newest_first == ()
+    assert sum(everything.day_counts.values()) == 2 and logged_out.day_counts == {}
 
 
 def test_a_post_turning_friends_only_keeps_its_public_version(tmp_path: Path) -> None:

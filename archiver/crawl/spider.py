@@ -72,8 +72,9 @@ class JournalSpider(scrapy.Spider):
                 yield output
 
     def _start(self, journal: str) -> list[Step]:
+        db, logged_out = archive_of(self.crawler).session.db, self.plan.options.reader is None
         steps = self.plan.start(
-            journal, store.journal_knowledge(archive_of(self.crawler).session.db, journal)
+            journal, store.journal_knowledge(db, journal, public_only=logged_out)
         )
         self.logger.info("%s: %s crawl", journal, self.plan.mode(journal).value)
         return steps

@@ -7,18 +7,21 @@ from sqlite_utils import Database
 from archiver.items import JournalKnowledge
 
 
-def journal_knowledge(db: Database, journal: str) -> JournalKnowledge:
+def journal_knowledge(db: Database, journal: str, *, public_only: bool = False) -> JournalKnowledge:
+    """With `public_only` (a run without a session), the non-public posts are left out: a
+    logged-out reader's listings never show them, so their counts would never agree."""
+    shown = "AND security = 'public'" if public_only else ""
     listed = db.execute(
         "SELECT listed_in_run IS NOT NULL FROM journals WHERE username = ?", [journal]
     ).fetchone()
     rows = db.execute(
-        "SELECT url, comment_count FROM posts WHERE journal = ? AND deleted_in_run IS NULL "
-        "ORDER BY published DESC, ditemid DESC",
+        f"SELECT url, comment_count FROM posts WHERE journal = ? AND deleted_in_run IS NULL "
+        f"{shown} ORDER BY published DESC, ditemid DESC",
         [journal],
     ).fetchall()
     days = db.execute(
         "SELECT substr(published, 1, 10), COUNT(*) FROM posts WHERE journal = ? "
-        "AND deleted_in_run IS NULL AND published IS NOT NULL GROUP BY 1",
+        f"AND deleted_in_run IS NULL AND published IS NOT NULL {shown} GROUP BY 1",
         [journal],
     ).fetchall()
     incomplete = db.execute(
