@@ -292,22 +292,26 @@ def test_the_session_goes_with_https_requests_to_livejournal_only() -> None:
     from scrapy import Request
 
     from archiver.crawl.extension import LOGGED_IN_META_KEY
-    from archiver.crawl.middlewares import SessionCookiesMiddleware
+    from archiver.crawl.middlewares import LiveJournalCookiesMiddleware
 
-    middleware = SessionCookiesMiddleware(SESSION)
+    middleware = LiveJournalCookiesMiddleware(SESSION)
     request = Request(
         "https://zloy-odessit.livejournal.com/",
         headers={"Cookie": "adult_explicit=1; ljloggedin=old"},
     )
     middleware.process_request(request)
     assert request.headers["Cookie"] == (
-        f"adult_explicit=1; ljloggedin={LOGGEDIN}; ljmastersession={MASTER}".encode()
+        "adult_explicit=1; adult_concepts=1; "
+        f"ljloggedin={LOGGEDIN}; ljmastersession={MASTER}".encode()
     )
     assert request.meta[LOGGED_IN_META_KEY] == "zloy_odessit"
-    for url in ("http://pics.livejournal.com/x.jpg", "https://l-stat.livejournal.net/a.css"):
-        elsewhere = Request(url)
-        middleware.process_request(elsewhere)
-        assert "Cookie" not in elsewhere.headers and LOGGED_IN_META_KEY not in elsewhere.meta
+    plain = Request("http://pics.livejournal.com/x.jpg")
+    middleware.process_request(plain)
+    assert plain.headers["Cookie"] == b"adult_explicit=1; adult_concepts=1"
+    assert LOGGED_IN_META_KEY not in plain.meta
+    elsewhere = Request("https://l-stat.livejournal.net/a.css")
+    middleware.process_request(elsewhere)
+    assert "Cookie" not in elsewhere.headers and LOGGED_IN_META_KEY not in elsewhere.meta
 
 
 def test_a_session_value_anywhere_in_a_head_is_redacted() -> None:

@@ -1,5 +1,6 @@
-"""Thin downloader middlewares: the proxy, the user's LiveJournal session, patient retries
-after 429/503, robots.txt Crawl-delay, and responses cut short kept in the WARC."""
+"""Thin downloader middlewares: the proxy, LiveJournal's cookies (the adult-content answer, the
+user's session), patient retries after 429/503, robots.txt Crawl-delay, and responses cut short
+kept in the WARC."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from archiver.crawl.extension import LOGGED_IN_META_KEY, archive_of
 from archiver.crawl.options import login_session
 from archiver.crawl.wire import WIRE_META_KEY, WireCapture
 from archiver.plan.backoff import RATE_LIMIT_STATUSES, truncation_reason, wait_before_retry
+from archiver.urls import LJ_DOMAIN
 
 WAITS_META_KEY = "archiver_waits"
 logger = logging.getLogger(__name__)
@@ -53,35 +55,43 @@ class ArchiverProxyMiddleware:
         return None
 
 
-class SessionCookiesMiddleware:
-    """Adds the session's cookies to every https request for a host they belong to
-    (LiveJournal's, as a browser would), after whatever Scrapy's cookie jar sent, and marks the
-    request with whose session it carries. The jar never holds them, so nothing else can send
-    them; nor does a plain-http request (old posts' `http://pics.livejournal.com` pictures)
-    carry them, to be read on the way."""
+# LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them
+# for the whole site.
+ADULT_COOKIES = (("adult_explicit", "1"), ("adult_concepts", "1"))
+
+
+class LiveJournalCookiesMiddleware:
+    """The cookies a reader's browser holds for `.livejournal.com`, on every request for one of
+    its hosts: the adult-content answer, and over https the user's session (if any), marking
+    the request with whose session it carries. They join whatever Scrapy's cookie jar sent
+    (what LiveJournal set itself), and never enter the jar: passed with each request instead,
+    the jar files them under every page's path and grows with the crawl. No plain-http request
+    (old posts' `http://pics.livejournal.com` pictures) carries the session, to be read on the
+    way."""
 
     def __init__(self, login: LoginSession | None) -> None:
         self.login = login
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SessionCookiesMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> LiveJournalCookiesMiddleware:
         return cls(login_session(crawler.settings))
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if self.login is None:
-            return
         parts = urlsplit(request.url)
-        if parts.scheme != "https":
+        host = (parts.hostname or "").lower()
+        if not (host == LJ_DOMAIN or host.endswith("." + LJ_DOMAIN)):
             return
-        cookies = self.login.cookies_for(parts.hostname or "", parts.path or "/")
-        if not cookies:
-            return
-        names = {c.name for c in cookies}
+        ours = list(ADULT_COOKIES)
+        if self.login is not None and parts.scheme == "https":
+            session = self.login.cookies_for(host, parts.path or "/")
+            ours += [(c.name, c.value) for c in session]
+            if session:
+                request.meta[LOGGED_IN_META_KEY] = self.login.user
+        names = {name for name, _value in ours}
         sent = (request.headers.get("Cookie") or b"").decode("latin-1")
         kept = [p.strip() for p in sent.split(";") if p.strip().partition("=")[0] not in names]
-        pairs = [*(p for p in kept if p), *(f"{c.name}={c.value}" for c in cookies)]
+        pairs = [*(p for p in kept if p), *(f"{name}={value}" for name, value in ours)]
         request.headers["Cookie"] = "; ".join(pairs)
-        request.meta[LOGGED_IN_META_KEY] = self.login.user
 
 
 class PatientRetryMiddleware(RetryMiddleware):  # type: ignore[misc]

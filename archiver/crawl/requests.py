@@ -11,8 +11,6 @@ from archiver.plan import media
 from archiver.plan.crawl_plan import Fetch
 from archiver.plan.media import FetchMedia
 
-# LiveJournal's adult-content notice is passed with these cookies, as its "Yes" button sets them.
-ADULT_COOKIES: dict[str | bytes, Any] = {"adult_explicit": "1", "adult_concepts": "1"}
 Callback = Callable[..., Any]
 MEDIA_META_KEY = "archiver_media"  # a requisite's request carries its FetchMedia here
 
@@ -26,7 +24,6 @@ def page_request(
         fetch.url,
         callback=callback,
         errback=errback,
-        cookies=ADULT_COOKIES,
         meta=meta,
         priority=fetch.priority,
     )

@@ -81,8 +81,8 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.middlewares.PatientRetryMiddleware": 550,
     # After HttpCompressionMiddleware (590) has decoded robots.txt.
     "archiver.crawl.middlewares.CrawlDelayMiddleware": 580,
-    # After CookiesMiddleware (700) has written the Cookie header: the session's cookies join it.
-    "archiver.crawl.middlewares.SessionCookiesMiddleware": 710,
+    # After CookiesMiddleware (700) has written the Cookie header: the site's cookies join it.
+    "archiver.crawl.middlewares.LiveJournalCookiesMiddleware": 710,
     "archiver.crawl.middlewares.ArchiverProxyMiddleware": 740,
     # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
     "archiver.crawl.middlewares.WarcFailureRecorder": 990,
