@@ -28,7 +28,7 @@ from archiver.crawl import settings as archiver_settings
 COOKIE = "adult_explicit=1; adult_concepts=1"
 
 
-class BareSpider(scrapy.Spider):  # type: ignore[misc]
+class BareSpider(scrapy.Spider):
     name = "bare"
 
     def __init__(self, urls: list[str], proxy: str, **kwargs: Any) -> None:
@@ -67,14 +67,13 @@ def main() -> None:
             "ROBOTSTXT_OBEY": False,
             "TWISTED_REACTOR": archiver_settings.TWISTED_REACTOR,
             "LOG_LEVEL": "WARNING",
-            "TELNETCONSOLE_ENABLED": False,
-        },
-        install_root_handler=True,
+        }
     )
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler, urls=urls, proxy=args.proxy)
     process.start()
     spider = crawler.spider
+    assert isinstance(spider, BareSpider)
     print(
         json.dumps(
             {

@@ -25,7 +25,13 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver import exitcodes
 from archiver.archive.verify import gzip_members
-from archiver.archive.warc import split_message, warc_files
+from archiver.archive.warc import (
+    file_index,
+    index_warcs,
+    split_message,
+    warc_files,
+    write_cdxj_index,
+)
 from archiver.sample.content import build_site
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import running_server
@@ -325,6 +331,20 @@ def test_files_rotate_at_the_configured_size(tmp_path: Path) -> None:
             assert next(iter(ArchiveIterator(stream))).rec_type == "warcinfo"
         # A file is closed at the first exchange that finds it full: at most one over.
         assert path.stat().st_size < 150000 + 200_000
+    # Each file has its own index, and index.cdxj is theirs merged: exactly what indexing every
+    # file at once gives, order included.
+    warcs = tmp_path / "warc"
+    whole = index_warcs(files, tmp_path / "whole.cdxj", root=warcs).read_bytes()
+    assert (warcs / "index.cdxj").read_bytes() == whole
+    assert all(file_index(path).stat().st_size > 0 for path in files)
+    # Indexing again reads only a file that changed since its index was written.
+    written = {path: file_index(path).stat().st_mtime_ns for path in files}
+    changed = files[1]
+    os.utime(changed, ns=(time.time_ns(), time.time_ns() + 10**9))
+    write_cdxj_index(warcs)
+    again = {path: file_index(path).stat().st_mtime_ns for path in files}
+    assert [p for p in files if again[p] != written[p]] == [changed]
+    assert (warcs / "index.cdxj").read_bytes() == whole
 
 
 # ---------------------------------------------------------------- a killed crawl

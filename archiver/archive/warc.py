@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import io
 import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Any
@@ -306,6 +309,7 @@ class WarcWriter:
 
 
 CDXJ_INDEX = "index.cdxj"
+FILE_INDEX_SUFFIX = ".cdxj"  # OUTPUT/warc/NAME.warc.gz.cdxj, one WARC file's index
 
 
 def read_payload(path: Path, offset: int) -> bytes:
@@ -332,14 +336,42 @@ def index_warcs(warcs: Sequence[Path], target: Path, root: Path | None = None) -
     return target
 
 
+def file_index(warc: Path) -> Path:
+    """NAME.warc.gz.cdxj beside the file: that file's own sorted CDXJ lines."""
+    return warc.with_name(warc.name + FILE_INDEX_SUFFIX)
+
+
 def write_cdxj_index(directory: Path) -> Path:
-    """(Re)write `index.cdxj` beside the WARC files: one sorted CDXJ line per capture."""
-    target = directory / CDXJ_INDEX
-    partial = target.with_suffix(".cdxj.partial")
+    """(Re)write `index.cdxj` beside the WARC files: one sorted CDXJ line per capture.
+
+    Each WARC file has an index of its own, written once (again only if the file changed
+    since: a repair cut its tail), so a run indexes only the files it wrote; `index.cdxj` is
+    those indexes merged, which reads text, not WARC records."""
+    indexes = []
+    for warc in warc_files(directory):
+        own = file_index(warc)
+        if not own.exists() or own.stat().st_mtime_ns < warc.stat().st_mtime_ns:
+            _replace_whole(own, partial(index_warcs, [warc], root=directory))
+        indexes.append(own)
+    return _replace_whole(directory / CDXJ_INDEX, partial(_merge_lines, indexes))
+
+
+def _merge_lines(indexes: Sequence[Path], target: Path) -> Path:
+    """The sorted union of sorted files' lines (cdxj-indexer sorts its lines as text)."""
+    with ExitStack() as stack:
+        sources = [stack.enter_context(open(path, "rb")) for path in indexes]
+        with open(target, "wb") as out:
+            out.writelines(heapq.merge(*sources))
+    return target
+
+
+def _replace_whole(target: Path, write: Callable[[Path], Path]) -> Path:
+    """`write` a file beside `target`, then put it in `target`'s place: never half-written."""
+    half = target.with_name(target.name + ".partial")
     try:
-        index_warcs(warc_files(directory), partial, directory)
+        write(half)
     except BaseException:
-        partial.unlink(missing_ok=True)  # the index that was there stays, whole
+        half.unlink(missing_ok=True)  # the file that was there stays, whole
         raise
-    partial.replace(target)
+    half.replace(target)
     return target
