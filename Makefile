@@ -5,7 +5,7 @@ REPLAY := .venv-replay
 REPLAY_STAMP := $(REPLAY)/.installed
 OUTPUT ?= output
 
-.PHONY: demo test lint install replay-tools clean bench-server bench-rebuild bench-media soak
+.PHONY: demo test lint install replay-tools clean bench bench-large bench-server bench-rebuild bench-media soak
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,6 +44,14 @@ lint: $(STAMP)
 # The reliability suite (kills, faults, a full disk, fuzzed pages): docs/RELIABILITY.md.
 soak: $(STAMP)
 	$(PY) tools/soak.py
+
+# What archiving costs over fetching: archiver beside bare Scrapy, wget and curl, and a 10,000-post
+# scale run (issue 14): benchmarks/CRAWL.md, benchmarks/crawl.json. bench-large: 100,000 posts.
+bench: $(STAMP)
+	$(PY) benchmarks/crawl_compare.py --posts $(or $(POSTS),2000) --rounds $(or $(ROUNDS),3) --scale-posts 10000
+
+bench-large: $(STAMP)
+	$(PY) benchmarks/crawl_compare.py --no-compare --scale-posts 100000
 
 bench-server: $(STAMP)
 	$(PY) benchmarks/sample_server_load.py

@@ -4,7 +4,7 @@ wget and curl over the same URLs, and how a crawl holds up as a journal grows (i
     make bench          # the comparison (2,000 posts, 3 rounds) and the 10,000-post scale run
     make bench-large    # the 100,000-post scale run alone
     .venv/bin/python benchmarks/crawl_compare.py [--posts 2000] [--rounds 3] [--scale-posts 10000]
-        [--no-compare] [--no-rebuild] [--wget-sample 1000]
+        [--no-compare] [--no-rebuild] [--wget-sample 600]
 
 **Comparison.** `archiver sample-server` runs as a process of its own on a free loopback port,
 once answering at once and once with `--latency-ms 50`. A first `archiver crawl bulk_journal`
@@ -307,10 +307,11 @@ def run_contender(
         return measured, warc_responses(out), _tree_bytes(out)
     if name == "curl":
         command = ["xargs", f"-P{CONCURRENCY}", "-n64", "curl", "-s", "-k", "--proxy"]
-        command += [server.proxy, "-H", f"Cookie: {COOKIE}", "-w", "%{stderr}%{http_code}\n"]
+        command += [server.proxy, "-H", f"Cookie: {COOKIE}", "-w", "%{stderr}."]
         measured, code = measure(command, server.pid, out, Path(os.devnull), stdin=url_file)
         _checked((measured, code), "xargs curl", out)
-        pages = len((out / "stderr.txt").read_text().split())
+        # A dot on stderr per answer: the 16 processes' lines would interleave.
+        pages = (out / "stderr.txt").read_bytes().count(b".")
         return measured, pages, 0
     raise ValueError(name)
 
@@ -471,12 +472,14 @@ def machine() -> dict[str, Any]:
     )
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
 
-    def version(command: list[str]) -> str:
+    def output(command: list[str]) -> str:
         try:
-            text = subprocess.run(command, capture_output=True, text=True, check=False).stdout
+            return subprocess.run(command, capture_output=True, text=True, check=False).stdout
         except OSError:
-            return "missing"
-        return text.splitlines()[0] if text else "missing"
+            return ""
+
+    def version(command: list[str]) -> str:
+        return (output(command).splitlines() or ["missing"])[0]
 
     return {
         "host": platform.node(),
@@ -490,6 +493,10 @@ def machine() -> dict[str, Any]:
         "wget": version(["wget", "--version"]),
         "curl": version(["curl", "--version"]),
         "load_average": os.getloadavg(),
+        "commit": version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "archiver_changed_files": len(
+            output(["git", "-C", str(ROOT), "status", "--porcelain", "archiver"]).splitlines()
+        ),
     }
 
 
@@ -605,14 +612,16 @@ def _comparison_lines(data: dict[str, Any]) -> list[str]:
         "### Every run",
         "",
         "| latency | round | contender | URLs | pages | wall s | pages/s | CPU s | CPU s/1000 | "
-        "peak RSS MB | MB written | MB kept | server CPU s | other load (cores) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "peak RSS MB | MB written | of which cancelled | MB kept | server CPU s | "
+        "other load (cores) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         lines.append(
             f"| {r.latency_ms} ms | {r.round} | {r.contender} | {r.urls} | {r.pages} | "
             f"{r.wall:.1f} | {r.pages_per_second:.1f} | {r.cpu:.1f} | {r.cpu_per_1000:.2f} | "
-            f"{r.peak_rss_mb:.0f} | {r.write_bytes / 1e6:.1f} | {r.output_bytes / 1e6:.1f} | "
+            f"{r.peak_rss_mb:.0f} | {r.write_bytes / 1e6:.1f} | "
+            f"{r.cancelled_write_bytes / 1e6:.1f} | {r.output_bytes / 1e6:.1f} | "
             f"{r.server_cpu:.1f} | {r.others_cores:.2f} |"
         )
     if first["urls"] > CACHE_SIZE:
@@ -629,8 +638,8 @@ def _scale_lines(data: dict[str, Any]) -> list[str]:
         f"## Scale: {data['posts']:,} posts",
         "",
         f"`{data['command']}`, {data['date']}. One `archiver crawl {JOURNAL} --full` (the same "
-        "settings) into a fresh output; the server renders every page (the journal is larger "
-        "than its cache).",
+        "settings, start-up included) into a fresh output; the server renders every page once "
+        "(a crawl asks for each URL once, so its cache does not help).",
         "",
         "| requests | wall s | pages/s | CPU s | CPU s/1000 | peak RSS MB | MB written | "
         "database MB | WARC MB | index MB | write amplification | other load (cores) |",
@@ -682,6 +691,8 @@ def write_report(results: dict[str, Any]) -> str:
         f"| Python | {m['python']}, Scrapy {m['scrapy']}, Twisted {m['twisted']} |",
         f"| wget, curl | {m['wget']}; {m['curl'].split(' (')[0]} |",
         f"| load average at start | {', '.join(f'{v:.2f}' for v in m['load_average'])} |",
+        f"| archiver | commit {m['commit']}, {m['archiver_changed_files']} files under "
+        "`archiver/` changed in the working tree |",
         "",
     ]
     comparison = results.get("comparison")
@@ -715,7 +726,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=2000, help="bulk_journal for the comparison")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--wget-sample", type=int, default=1000, help="URLs for wget at 50 ms")
+    parser.add_argument("--wget-sample", type=int, default=600, help="URLs for wget at 50 ms")
     parser.add_argument("--scale-posts", type=int, default=10000, help="0: no scale run")
     parser.add_argument("--no-compare", action="store_true")
     parser.add_argument("--no-rebuild", action="store_true")
