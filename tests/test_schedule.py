@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -514,8 +513,10 @@ def test_a_crawl_that_cannot_write_its_warc_stops_and_says_so(tmp_path: Path) ->
         while not (warc.exists() and len(list(warc.iterdir())) > 20):
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        shutil.rmtree(warc)
-        warc.write_text("in the way of new WARC files\n")  # as a full or lost disk would be
+        # Moved away in one step (the crawl goes on creating files in it meanwhile), and a file
+        # put in its place, in the way of new WARC files, as a full or lost disk would be.
+        warc.rename(tmp_path / "warc-moved-away")
+        warc.write_text("in the way of new WARC files\n")
         stdout = process.communicate(timeout=300)[0]
     assert process.returncode == exitcodes.FAILED, stdout
     assert "the WARC files could not be written" in stdout
