@@ -47,11 +47,12 @@ soak: $(STAMP)
 
 # What archiving costs over fetching: archiver beside bare Scrapy, wget and curl, and a 10,000-post
 # scale run (issue 14): benchmarks/CRAWL.md, benchmarks/crawl.json. bench-large: 100,000 posts.
+# REBUILD=1 also times `archiver rebuild` of the scale run's output.
 bench: $(STAMP)
-	$(PY) benchmarks/crawl_compare.py --posts $(or $(POSTS),2000) --rounds $(or $(ROUNDS),3) --scale-posts 10000
+	$(PY) benchmarks/crawl_compare.py --posts $(or $(POSTS),2000) --rounds $(or $(ROUNDS),3) --scale-posts 10000 $(if $(REBUILD),--rebuild)
 
 bench-large: $(STAMP)
-	$(PY) benchmarks/crawl_compare.py --no-compare --scale-posts 100000
+	$(PY) benchmarks/crawl_compare.py --no-compare --scale-posts 100000 $(if $(REBUILD),--rebuild)
 
 bench-server: $(STAMP)
 	$(PY) benchmarks/sample_server_load.py

@@ -3,12 +3,13 @@
     .venv/bin/python benchmarks/bare_spider.py URLS_FILE --proxy http://127.0.0.1:PORT
 
 One URL a line. Every request goes through the proxy (`meta["proxy"]`, as archiver's
-ArchiverProxyMiddleware sets it) with the adult-content cookies as a plain `Cookie` header (the
-sample server's answers and its cache key are the same as for archiver's requests; Scrapy's cookie
-middleware stays on but its jar stays empty). The settings are the ones benchmarks/crawl_compare.py
-gives archiver: CONCURRENT_REQUESTS and CONCURRENT_REQUESTS_PER_DOMAIN, AutoThrottle and robots.txt
-off, archiver's TWISTED_REACTOR, LOG_LEVEL=WARNING; everything else is Scrapy's default (its
-HTTP/1.1 download handler, retries, no item pipeline). Responses are dropped as they arrive.
+ArchiverProxyMiddleware sets it) with the adult-content cookies archiver sends, given to Scrapy's
+cookie middleware for the domain `.livejournal.com`, path `/` (its jar holds them once), so the
+sample server's answers and its cache keys are the same as for archiver's requests. The settings
+are the ones benchmarks/crawl_compare.py gives archiver: CONCURRENT_REQUESTS and
+CONCURRENT_REQUESTS_PER_DOMAIN, AutoThrottle and robots.txt off, archiver's TWISTED_REACTOR,
+LOG_LEVEL=WARNING; everything else is Scrapy's default (its HTTP/1.1 download handler, retries,
+no item pipeline). Responses are dropped as they arrive.
 Prints one line of JSON: requests sent, responses received, bytes of bodies.
 """
 
@@ -22,10 +23,22 @@ from typing import Any
 
 import scrapy
 from scrapy.crawler import CrawlerProcess
+from scrapy.downloadermiddlewares import cookies
+from tldextract import TLDExtract
 
 from archiver.crawl import settings as archiver_settings
 
-COOKIE = "adult_explicit=1; adult_concepts=1"
+# The adult-content answer, as archiver sends it, filed once for the whole site: Scrapy's cookie
+# middleware drops a Cookie header set by hand, and cookies given as a plain dict would be filed
+# under each page's path (the jar would grow with the crawl).
+COOKIES = [
+    {"name": name, "value": "1", "domain": ".livejournal.com", "path": "/"}
+    for name in ("adult_explicit", "adult_concepts")
+]
+
+# As archiver does (archiver.crawl.middlewares): the cookie middleware would otherwise download the
+# Public Suffix List for its first cookie; the bundled snapshot keeps all traffic on loopback.
+cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
 
 
 class BareSpider(scrapy.Spider):
@@ -42,7 +55,7 @@ class BareSpider(scrapy.Spider):
         for url in self.urls:
             yield scrapy.Request(
                 url,
-                headers={"Cookie": COOKIE},
+                cookies=COOKIES,
                 meta={"proxy": self.proxy, "dont_redirect": True, "handle_httpstatus_all": True},
                 callback=self.parse,
             )

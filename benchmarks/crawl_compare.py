@@ -4,7 +4,7 @@ wget and curl over the same URLs, and how a crawl holds up as a journal grows (i
     make bench          # the comparison (2,000 posts, 3 rounds) and the 10,000-post scale run
     make bench-large    # the 100,000-post scale run alone
     .venv/bin/python benchmarks/crawl_compare.py [--posts 2000] [--rounds 3] [--scale-posts 10000]
-        [--no-compare] [--no-rebuild] [--wget-sample 600]
+        [--no-compare] [--rebuild] [--wget-sample 600]
 
 **Comparison.** `archiver sample-server` runs as a process of its own on a free loopback port,
 once answering at once and once with `--latency-ms 50`. A first `archiver crawl bulk_journal`
@@ -33,7 +33,8 @@ processes on the machine used meanwhile (from /proc/stat), since a busy machine 
 
 **Scale.** A fresh server with `--scale-posts` posts (0 ms), one `archiver crawl` into a fresh
 output, measured as above, with its rate per tenth of the requests (from `captures.fetched_at`),
-then `archiver rebuild` of that output (skip with --no-rebuild).
+and with --rebuild, `archiver rebuild` of that output (benchmarks/rebuild_rate.py measures it
+against reading the WARC files alone).
 
 Results go into benchmarks/crawl.json (each run replaces the sections it measured and keeps the
 others) and benchmarks/CRAWL.md, written from it. Text under "## Notes" in CRAWL.md is kept.
@@ -729,7 +730,7 @@ def main() -> None:
     parser.add_argument("--wget-sample", type=int, default=600, help="URLs for wget at 50 ms")
     parser.add_argument("--scale-posts", type=int, default=10000, help="0: no scale run")
     parser.add_argument("--no-compare", action="store_true")
-    parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--rebuild", action="store_true", help="time `archiver rebuild` too")
     args = parser.parse_args()
     if shutil.which("wget") is None or shutil.which("curl") is None:
         raise SystemExit("wget and curl are needed: apt-get install -y wget curl")
@@ -741,8 +742,10 @@ def main() -> None:
         results = json.loads(RESULTS.read_text("utf-8"))
     results["machine"] = machine()
 
+    began = time.perf_counter()
+
     def say(text: str) -> None:
-        print(text, flush=True)
+        print(f"[{(time.perf_counter() - began) / 60:5.1f} min] {text}", flush=True)
 
     try:
         with tempfile.TemporaryDirectory(prefix="crawl-compare-") as scratch:
@@ -752,13 +755,17 @@ def main() -> None:
                 results["comparison"] = {"command": command, "date": date, **measured}
                 RESULTS.write_text(json.dumps(results, indent=1) + "\n", "utf-8")
             if args.scale_posts:
-                measured = scale(args.scale_posts, not args.no_rebuild, work, say)
+                measured = scale(args.scale_posts, args.rebuild, work, say)
                 results.setdefault("scale", {})[str(args.scale_posts)] = {
                     "command": command,
                     "date": date,
                     **measured,
                 }
                 RESULTS.write_text(json.dumps(results, indent=1) + "\n", "utf-8")
+    except KeyboardInterrupt:
+        raise SystemExit(
+            "interrupted: crawl.json holds only the sections that had finished"
+        ) from None
     finally:
         for process in list(_running):
             process.terminate()
