@@ -169,9 +169,14 @@ def test_a_page_names_its_reader_or_no_one() -> None:
     assert not extract_from_html("<rss></rss>").shows_reader
 
 
-def _post(security_markup: str, is_public: bool) -> PostItem:
-    script = site_script().replace('"is_public": true', f'"is_public": {str(is_public).lower()}')
-    page = schemius_post(script=script).replace(
+def _post(security_markup: str, is_public: bool | None, body: str = "") -> PostItem:
+    """The post of a schemius page with `security_markup` in its header; `is_public` None: the
+    entry data does not say."""
+    script = site_script().replace(
+        ', "is_public": true',
+        "" if is_public is None else f', "is_public": {str(is_public).lower()}',
+    )
+    page = schemius_post(script=script, body=body).replace(
         '<div class="b-singlepost-about">', f'<div class="b-singlepost-about">{security_markup}'
     )
     items = parse_page(
@@ -261,31 +266,12 @@ def test_logout_forgets_the_session_file(tmp_path: Path) -> None:
 
 
 def test_a_lock_icon_in_the_post_body_is_the_authors_picture_not_the_level() -> None:
-    script = site_script().replace('"is_public": true', '"is_public": false')
-    page = schemius_post(script=script, body=f"My icon: {_icon('icon_private')}")
-    items = parse_page(
-        f"{ZLOY_ROOT}{SEED_DITEMID}.html",
-        page.encode(),
-        captured_at=datetime(2021, 10, 10, tzinfo=UTC),
-    )
-    (post,) = [i for i in items if isinstance(i, PostItem)]
-    assert post.security == "protected"
+    assert _post("", False, body=f"My icon: {_icon('icon_private')}").security == "protected"
 
 
 def test_the_icon_gives_the_level_when_the_entry_data_says_nothing() -> None:
-    script = site_script().replace(', "is_public": true', "")
-    assert '"is_public"' not in script
-    page = schemius_post(script=script).replace(
-        '<div class="b-singlepost-about">',
-        f'<div class="b-singlepost-about">{_icon("icon_groups")}',
-    )
-    items = parse_page(
-        f"{ZLOY_ROOT}{SEED_DITEMID}.html",
-        page.encode(),
-        captured_at=datetime(2021, 10, 10, tzinfo=UTC),
-    )
-    (post,) = [i for i in items if isinstance(i, PostItem)]
-    assert post.security == "custom"
+    assert '"is_public"' not in site_script().replace(', "is_public": true', "")  # as _post does
+    assert _post(_icon("icon_groups"), None).security == "custom"
 
 
 def test_the_session_goes_with_https_requests_to_livejournal_only() -> None:
