@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 LJ_DOMAIN = "livejournal.com"
@@ -105,7 +106,10 @@ class PageRef:
     query: dict[str, str] | None = None
 
 
+@lru_cache(maxsize=32768)
 def classify(url: str) -> PageRef:
+    """What `url` points at. Cached: a crawl classifies each URL a page links many times; a
+    PageRef is not to be changed (its `query` dict included)."""
     parts = urlsplit(url)
     journal = username_from_host(parts.hostname or "")
     path = parts.path or "/"

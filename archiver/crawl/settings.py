@@ -47,6 +47,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# A page's callback yields one PageItems (saved synchronously) and its requests: nothing to do
+# in parallel. Scrapy starts CONCURRENT_ITEMS asyncio tasks for every callback whatever it
+# yields; at its default of 100 that was about a tenth of a crawl's CPU (issue 14).
+CONCURRENT_ITEMS = 1
 
 RETRY_ENABLED = True
 # A 429 or 503 is waited out before its retry: Retry-After, or ARCHIVER_BACKOFF_SECONDS doubled

@@ -80,6 +80,10 @@ class CrawlPlan:
         self.journals = list(dict.fromkeys(journals))
         self._states = {name: JournalState(name) for name in self.journals}
         self._recovered: set[str] = set()  # post pages read back from the WARC this run
+        # Every URL this run has asked for: a journal's pages link each other many times over,
+        # and a link already asked for goes no further (Scrapy's duplicate filter would drop
+        # it, after its spider middlewares and scheduler had handled it: issue 14).
+        self._asked: set[str] = set()
         self.gave_up_rate_limited = False
         self.session_lost: SessionLost | None = None
 
@@ -120,6 +124,7 @@ class CrawlPlan:
         return follow.priority(urls.classify(url))
 
     def _fetch(self, url: str, journal: str, ref: urls.PageRef | None = None) -> Fetch:
+        self._asked.add(url)
         return Fetch(url, journal, follow.priority(ref or urls.classify(url)))
 
     # ------------------------------------------------------------ pages
@@ -211,6 +216,8 @@ class CrawlPlan:
         deletions.note_listing(state, links)
         for url in (*links.listing_urls, *links.post_urls, *links.comment_page_urls):
             url = url.split("#", 1)[0]
+            if url in self._asked:
+                continue
             shown = links.comment_counts.get(url, links.day_counts.get(url))
             ref = urls.classify(url)  # once per followed URL
             decision = follow.decide(url, ref, state, shown, self._recovered)
@@ -238,7 +245,7 @@ class CrawlPlan:
             return [PageItems((self._error(url, "redirect", message),), capture, url)]
         decision = self.decide(location.split("#", 1)[0], journal)
         if decision is FollowDecision.FETCH:
-            return [self._fetch(location, journal)]
+            return [] if location in self._asked else [self._fetch(location, journal)]
         if decision is FollowDecision.OUTSIDE:
             message = f"HTTP {status} to {location}, outside the journal: not followed"
             return [PageItems((self._error(url, "redirect", message),), capture, url)]
