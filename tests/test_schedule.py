@@ -14,6 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from kill_switch import PIPELINES
+from warcio.archiveiterator import ArchiveIterator
 
 from archiver import exitcodes
 from archiver.clock import iso_seconds
@@ -423,19 +424,33 @@ def test_a_page_killed_before_its_rows_were_saved_comes_back_whole(tmp_path: Pat
             *("--output", str(output), "--proxy", server.proxy_url, *FAST),
         ]
         killed = subprocess.run(
-            [*command, "-s", f"ITEM_PIPELINES={PIPELINES}"], capture_output=True, env=env
+            [*command, "-s", f"ITEM_PIPELINES={PIPELINES}", "-s", "ARCHIVER_COMMIT_SECONDS=600"],
+            capture_output=True,
+            env=env,
         )
         assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
-        capture_id = int(note.read_text())
+        url = note.read_text()
         db = sqlite3.connect(output / "archive.db")
-        url, fetched_at, parsed = db.execute(
-            "select url, fetched_at, parsed from captures where id = ?", [capture_id]
-        ).fetchone()
-        assert parsed is None
+        # The kill came before the batch of rows holding the page's capture was committed.
+        assert db.execute("select count(*) from captures where url = ?", [url]).fetchone() == (0,)
         assert db.execute("select count(*) from recent_post_snapshots").fetchone() == (0,)
+        (warc,) = (output / "warc").glob("*.warc.gz")
+        with open(warc, "rb") as stream:
+            dates = [
+                r.rec_headers.get_header("WARC-Date")
+                for r in ArchiveIterator(stream)
+                if r.rec_type == "response" and r.rec_headers.get_header("WARC-Target-URI") == url
+            ]
+        assert len(dates) == 1  # the page is in the WARC alone
         time.sleep(1.1)
         again = subprocess.run(command, capture_output=True, text=True)
     assert again.returncode == exitcodes.OK, again.stderr[-3000:]
+    # The next run gave the record its captures row again, as the killed run's, and read it back.
+    capture_id, fetched_at, parsed, run_id = db.execute(
+        "select id, fetched_at, parsed, run_id from captures where url = ? order by id limit 1",
+        [url],
+    ).fetchone()
+    assert (fetched_at, parsed, run_id) == (dates[0], 1, 1)
     fetched = iso_seconds(datetime.fromisoformat(fetched_at.replace("Z", "+00:00")))
     (resumed,) = db.execute("select started_at from crawl_runs where id = 2").fetchone()
     assert fetched < resumed

@@ -271,20 +271,22 @@ def replace_database(database: Path, rebuilt: Path) -> Path | None:
     return kept if kept.exists() else None
 
 
-def page_records(path: Path, problems: list[str]) -> Iterator[PageRecord]:
-    """The file's response and revisit records in order. A record whose digest is wrong is
-    reported and skipped; where the file is damaged, the rest of it is reported and skipped.
-    Where the whole records end is found by inflating the file's gzip members first: warcio
-    itself passes over some damage (a bad checksum deep in a record) with a line on stderr."""
-    whole = whole_records_end(path)
+def page_records(path: Path, problems: list[str], start: int = 0) -> Iterator[PageRecord]:
+    """The file's response and revisit records in order (from offset `start`, where a record
+    begins). A record whose digest is wrong is reported and skipped; where the file is damaged,
+    the rest of it is reported and skipped. Where the whole records end is found by inflating
+    the file's gzip members first: warcio itself passes over some damage (a bad checksum deep
+    in a record) with a line on stderr."""
+    whole = whole_records_end(path, start)
     size = path.stat().st_size
     if whole < size:
         problems.append(
             f"{path.name}: damaged from offset {whole} ({size - whole} bytes to the end of the "
             "file are no whole record); the records before it were read"
         )
-    reader: str | None = None
+    reader = file_reader(path) if start else None
     with open(path, "rb") as stream:
+        stream.seek(start)
         records = ArchiveIterator(stream, check_digests=True)
         try:
             for record in records:
@@ -306,6 +308,18 @@ def page_records(path: Path, problems: list[str]) -> Iterator[PageRecord]:
         except (zlib.error, ValueError, ArchiveLoadFailed, EOFError) as error:
             if whole == size:  # damage the gzip layer did not show: say where warcio stopped
                 problems.append(f"{path.name}: unreadable ({type(error).__name__}: {error})")
+
+
+def file_reader(path: Path) -> str | None:
+    """Whose session the crawl that wrote the file used: its first record, the warcinfo."""
+    with open(path, "rb") as stream:
+        try:
+            first = next(iter(ArchiveIterator(stream)))
+        except (StopIteration, zlib.error, ValueError, ArchiveLoadFailed, EOFError):
+            return None
+        if first.rec_type != "warcinfo":
+            return None
+        return warcinfo_reader(first.content_stream().read())
 
 
 def warcinfo_reader(payload: bytes) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from archiver import exitcodes, store
 from archiver.archive.layout import DATABASE_FILE, WARC_DIRECTORY
+from archiver.archive.unrecorded import Unrecorded, record_unrecorded
 from archiver.archive.warc import (
     DEFAULT_MAX_FILE_BYTES,
     Exchange,
@@ -22,6 +23,10 @@ from archiver.archive.warc import (
 )
 from archiver.clock import iso_seconds, now_iso
 from archiver.items import CaptureRef
+
+
+class CommitFailed(Exception):
+    """The last rows of a run could not be committed: the next run reads them back."""
 
 
 class ArchiveSession:
@@ -34,6 +39,7 @@ class ArchiveSession:
         warc_prefix: str = "archiver",
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
         logged_in_as: str | None = None,
+        commit_seconds: float = store.DEFAULT_COMMIT_SECONDS,
     ) -> None:
         output.mkdir(parents=True, exist_ok=True)
         self.output = output
@@ -41,12 +47,24 @@ class ArchiveSession:
         self.db: Any = store.open_db(output / DATABASE_FILE)
         self.run_id = store.start_run(self.db, now_iso(), list(journals), logged_in_as)
         self.killed_runs = store.close_killed_runs(self.db, self.run_id, now_iso())
+        # What a killed run wrote to the WARC after its last commit: captures rows again.
+        self.unrecorded = (
+            record_unrecorded(self.db, self.warc_directory, self.run_id)
+            if self.killed_runs
+            else Unrecorded()
+        )
         self.warc = WarcWriter(
             self.warc_directory,
             {"journals": ", ".join(journals), **warcinfo},
             prefix=warc_prefix,
             max_file_bytes=max_file_bytes,
         )
+        self.batch = store.WriteBatch(self.db, commit_seconds)
+        self.batch.begin()
+
+    def commit_if_due(self) -> bool:
+        """Commit the rows saved in the last `commit_seconds`, if they are that old."""
+        return self.batch.commit_if_due()
 
     def record_exchange(
         self, exchange: Exchange, *, requisite: bool = False, logged_in_as: str | None = None
@@ -84,9 +102,15 @@ class ArchiveSession:
         return PriorCapture(record_id=prior[0], url=prior[1], date=prior[2]) if prior else None
 
     def close(self) -> None:
-        """Close the WARC file and rebuild the index. A failed rebuild is an errors row and a
-        failed run in `crawl_runs`, as the exit code says, before the error goes on up."""
+        """Close the WARC file, commit the last rows and rebuild the index. A failed rebuild is
+        an errors row and a failed run in `crawl_runs`, as the exit code says, before the error
+        goes on up; a failed commit is `CommitFailed`."""
         self.warc.close()
+        try:
+            self.batch.commit()
+        except Exception as error:
+            self.db.close()
+            raise CommitFailed(f"{type(error).__name__}: {error}") from error
         try:
             if self.warc.files:
                 write_cdxj_index(self.warc_directory)

@@ -74,10 +74,12 @@ class VerifyReport:
         return lines
 
 
-def gzip_members(path: Path) -> Iterator[Member]:
-    """The gzip members of a file in order; the last is incomplete if the file ends inside it."""
+def gzip_members(path: Path, start: int = 0) -> Iterator[Member]:
+    """The gzip members of a file in order from offset `start` (where one begins); the last is
+    incomplete if the file ends inside it."""
     with open(path, "rb") as stream:
-        start = consumed = 0
+        stream.seek(start)
+        consumed = start
         inflater = zlib.decompressobj(wbits=31)
         pending = b""
         while True:
@@ -149,12 +151,13 @@ def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
     return records
 
 
-def whole_records_end(path: Path) -> int:
+def whole_records_end(path: Path, start: int = 0) -> int:
     """Where the file's leading whole gzip members, its whole records, end: the file's size
-    unless it ends in a half-written record or in bytes that are no gzip member at all."""
-    end = 0
+    unless it ends in a half-written record or in bytes that are no gzip member at all.
+    `start`: where a record begins, to look only from there on."""
+    end = start
     try:
-        for member in gzip_members(path):
+        for member in gzip_members(path, start):
             if not member.complete:
                 break
             end = member.end

@@ -19,17 +19,18 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from twisted.internet.task import LoopingCall
 
 from archiver import exitcodes, store
 from archiver.account.session_file import LoginSession
 from archiver.archive.redact import REDACTED, Redactor, warcinfo_note
-from archiver.archive.session import ArchiveSession
+from archiver.archive.session import ArchiveSession, CommitFailed
 from archiver.archive.warc import Exchange
 from archiver.crawl.options import login_session
 from archiver.crawl.requests import MEDIA_META_KEY
 from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
 from archiver.items import CaptureRef
-from archiver.plan.outcome import WARC_WRITE_FAILED, CrawlResult
+from archiver.plan.outcome import SAVE_FAILED, WARC_WRITE_FAILED, CrawlResult
 
 # The settings that shape what a crawl fetched, written into each WARC file's warcinfo record.
 WARCINFO_SETTINGS = (
@@ -54,6 +55,7 @@ class ArchiveExtension:
         warc_prefix: str,
         max_file_bytes: int,
         login: LoginSession | None = None,
+        commit_seconds: float = store.DEFAULT_COMMIT_SECONDS,
     ) -> None:
         self.crawler = crawler
         self.login = login
@@ -62,6 +64,8 @@ class ArchiveExtension:
         self.warcinfo = warcinfo
         self.warc_prefix = warc_prefix
         self.max_file_bytes = max_file_bytes
+        self.commit_seconds = commit_seconds
+        self._committer: LoopingCall | None = None
         self.result: CrawlResult | None = None  # set by the pipeline when the run is finished
         self._session: ArchiveSession | None = None
         self._closing: asyncio.Future[None] | None = None
@@ -90,6 +94,7 @@ class ArchiveExtension:
             settings.get("ARCHIVER_WARC_PREFIX"),
             settings.getint("ARCHIVER_WARC_MAX_BYTES"),
             login,
+            settings.getfloat("ARCHIVER_COMMIT_SECONDS"),
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -127,7 +132,11 @@ class ArchiveExtension:
                 warc_prefix=self.warc_prefix,
                 max_file_bytes=self.max_file_bytes,
                 logged_in_as=self.reader,
+                commit_seconds=self.commit_seconds,
             )
+            if self.commit_seconds > 0:
+                self._committer = LoopingCall(self._commit_due)
+                self._committer.start(self.commit_seconds / 2, now=False)
         except Exception as error:  # a WARC directory that is a file, a database gone bad
             logger.error("cannot open the archive in %s: %s", self.output, error)
             self.result = CrawlResult(
@@ -140,11 +149,31 @@ class ArchiveExtension:
                     self.crawler.engine.close_spider_async(reason="archive_not_opened")
                 )
 
+    def _commit_due(self) -> None:
+        """Rows saved more than `commit_seconds` ago are committed, between two pages."""
+        if self._session is None:
+            return
+        try:
+            self._session.commit_if_due()
+        except store.STORAGE_FAILURE as error:
+            logger.error("cannot write the database: %s; stopping the crawl", error)
+            self.stop(SAVE_FAILED)
+
     def engine_stopped(self) -> None:
+        if self._committer is not None and self._committer.running:
+            self._committer.stop()
         if self._session is None:
             return
         try:
             self._session.close()
+        except CommitFailed as error:
+            logger.error("cannot commit the last rows: %s", error)
+            told = self.result.summary + "\n" if self.result else ""
+            self.result = CrawlResult(
+                exitcodes.FAILED,
+                f"{told}the last rows could not be written to the database ({error}); the next "
+                "run reads their pages back from the WARC files",
+            )
         except Exception as error:  # a damaged WARC file the indexer cannot read, a full disk
             logger.error("cannot rebuild the CDXJ index: %s", error)
             told = self.result.summary + "\n" if self.result else ""

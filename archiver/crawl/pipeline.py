@@ -68,6 +68,7 @@ class StorePipeline:
                 # The page's rows, not the database, are at fault: an errors row, and the
                 # capture left unparsed so that a later run (or version) reads it back.
                 self._save(item, (self._refused(item, error),), keep_capture=False)
+            self.archive.session.commit_if_due()
         except store.STORAGE_FAILURE as error:
             self._stop(error)
         return item

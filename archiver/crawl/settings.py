@@ -79,6 +79,9 @@ ARCHIVER_PROGRESS = False
 # one reaches ARCHIVER_WARC_MAX_BYTES.
 ARCHIVER_WARC_PREFIX = "archiver"
 ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
+# The database is committed every ARCHIVER_COMMIT_SECONDS, many pages at once (0: after every
+# page). A run killed between commits loses no page: its WARC records are read back next run.
+ARCHIVER_COMMIT_SECONDS = 5.0
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

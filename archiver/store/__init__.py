@@ -8,12 +8,14 @@ them (nested blocks become savepoints). `save_page` saves one page's items that 
 - schema: tables, migrations, `open_db`, `schema_sql`
 - rows: the statement shapes (insert, upsert, touch) the saves are built from
 - journals, posts, comments, widget, captures, runs: one family of saves each
-- pages: one page's items in one transaction
+- pages: one page's items in one transaction (a savepoint inside a `WriteBatch`)
+- batch: many pages in one transaction, committed every few seconds
 - knowledge: what the crawl plan needs to know of a journal
 - reads: read-only queries for wacz, verify and the summary
 - public_copy: what a copy of the archive made to be shared leaves out (`archiver.archive.public`)
 """
 
+from archiver.store.batch import DEFAULT_COMMIT_SECONDS, WriteBatch
 from archiver.store.captures import (
     CaptureRow,
     all_captures,
@@ -23,6 +25,7 @@ from archiver.store.captures import (
     prior_response,
     save_capture,
     unparsed_responses,
+    warc_file_ends,
 )
 from archiver.store.comments import save_comment, save_comment_policy
 from archiver.store.journals import ensure_journal, mark_listed, save_journal
@@ -43,6 +46,7 @@ from archiver.store.runs import (
     fail_run,
     finish_run,
     record_error,
+    run_started_by,
     start_run,
 )
 from archiver.store.schema import (
@@ -57,12 +61,14 @@ from archiver.store.schema import (
 from archiver.store.widget import save_recent_posts
 
 __all__ = [
+    "DEFAULT_COMMIT_SECONDS",
     "FTS5_SHADOW_SUFFIXES",
     "FTS_COLUMNS",
     "MIGRATIONS",
     "STORAGE_FAILURE",
     "CaptureRow",
     "PostOutcome",
+    "WriteBatch",
     "all_captures",
     "archived_media",
     "close_killed_runs",
@@ -84,6 +90,7 @@ __all__ = [
     "post_content_hash",
     "prior_response",
     "record_error",
+    "run_started_by",
     "save_capture",
     "save_comment",
     "save_comment_policy",
@@ -97,4 +104,5 @@ __all__ = [
     "schema_sql",
     "start_run",
     "unparsed_responses",
+    "warc_file_ends",
 ]

@@ -130,6 +130,14 @@ def unparsed_responses(db: Database, url_prefix: str) -> list[CaptureRow]:
     return [_capture_row(row) for row in rows]
 
 
+def warc_file_ends(db: Any) -> dict[str, int]:
+    """For each WARC file `captures` knows, where its last known response or revisit ends."""
+    rows = db.execute(
+        "SELECT warc_file, MAX(warc_offset + warc_length) FROM captures GROUP BY warc_file"
+    ).fetchall()
+    return {name: int(end) for name, end in rows}
+
+
 def all_captures(db: Any) -> list[CaptureRow]:
     """Every captures row (`db`: a sqlite3 connection or a sqlite-utils Database)."""
     rows = db.execute(f"SELECT {_CAPTURE_COLUMNS} FROM captures ORDER BY id").fetchall()

@@ -53,6 +53,14 @@ def close_killed_runs(db: Database, current_run: int, at: str) -> int:
     return closed
 
 
+def run_started_by(db: Database, at: str, before_run: int) -> int | None:
+    """The last run before `before_run` that had started by `at` (ISO 8601, UTC)."""
+    row = db.execute(
+        "SELECT MAX(id) FROM crawl_runs WHERE started_at <= ? AND id < ?", [at, before_run]
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 def finish_run(
     db: Database,
     run_id: int,
