@@ -125,7 +125,11 @@ def rebuild_database(
     db = store.open_db(database)
     try:
         run_id = store.start_run(db, now_iso(), [])
-        Rebuild(db, run_id, report, progress).run(warc_files(warc_directory))
+        # Committed every few seconds, as a crawl is: a new database, written once over.
+        batch = store.WriteBatch(db)
+        batch.begin()
+        Rebuild(db, run_id, report, progress, batch).run(warc_files(warc_directory))
+        batch.commit()
         store.finish_run(
             db, run_id, ended_at=now_iso(), outcome="rebuilt", exit_code=report.exit_code
         )
@@ -135,8 +139,16 @@ def rebuild_database(
 
 
 class Rebuild:
-    def __init__(self, db: Any, run_id: int, report: RebuildReport, progress: Progress | None):
+    def __init__(
+        self,
+        db: Any,
+        run_id: int,
+        report: RebuildReport,
+        progress: Progress | None,
+        batch: store.WriteBatch | None = None,
+    ):
         self.db = db
+        self.batch = batch
         self.run_id = run_id
         self.report = report
         self.progress = progress
@@ -160,6 +172,8 @@ class Rebuild:
                     fresh = False
                 self.report.records += 1
                 self.take(record)
+                if self.batch is not None:
+                    self.batch.commit_if_due()
                 if self.progress and self.report.records % 500 == 0:
                     self.progress(self.report)
         if self.progress:
