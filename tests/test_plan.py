@@ -355,6 +355,31 @@ def test_a_recovered_post_is_not_fetched_again() -> None:
     assert plan.decide(f"{ROOT}/300.html", "zloy_odessit") is FollowDecision.UNCHANGED
 
 
+def test_a_link_already_asked_for_is_asked_for_once() -> None:
+    """Every page of a journal links the same posts and days: the plan asks for each once a
+    run, where a listing shows it first, whatever page shows it again (issue 14)."""
+    plan = plan_knowing(listed=False)
+    year = PageLinks(f"{ROOT}/2021/", "year", listing_urls=(f"{ROOT}/2021/09/30/",))
+    days = [
+        PageLinks(
+            f"{ROOT}/2021/09/{d}/", "day", post_urls=(f"{ROOT}/900.html", f"{ROOT}/901.html#c")
+        )
+        for d in (29, 30)
+    ]
+    asked = [
+        step.url
+        for links in (year, *days, year)
+        for step in plan.on_page(links.source_url, "zloy_odessit", [links], None)
+        if isinstance(step, Fetch)
+    ]
+    assert asked == [f"{ROOT}/2021/09/30/", f"{ROOT}/900.html", f"{ROOT}/901.html"]
+    assert redirect(plan, f"{ROOT}/2021/", "/2021/09/30/") == []  # asked for already
+    # The listings still count every link they showed, for what their runs may mark gone.
+    plan.journal_seen("zloy_odessit", "active")
+    (deletions,) = plan.deletions()
+    assert isinstance(deletions, ListingDeletions) and deletions.listed == frozenset({900, 901})
+
+
 # --- deletions ---------------------------------------------------------------------------------
 
 
