@@ -112,6 +112,26 @@ class PageRecord:
         )
 
 
+def save_record_capture(db: Any, record: PageRecord, run_id: int | None) -> int:
+    """The record's captures row, as the crawl that wrote the record made it."""
+    return store.save_capture(
+        db,
+        url=record.url,
+        status=record.status,
+        content_type=record.headers.get("content-type"),
+        warc_file=record.warc_file,
+        warc_offset=record.offset,
+        warc_length=record.length,
+        record_id=record.record_id,
+        payload_digest=record.payload_digest,
+        fetched_at=record.fetched_at,
+        run_id=run_id,
+        record_type=record.record_type,
+        refers_to=record.refers_to,
+        logged_in_as=record.logged_in_as,
+    )
+
+
 Progress = Callable[[RebuildReport], None]
 
 
@@ -180,22 +200,7 @@ class Rebuild:
             self.progress(self.report)
 
     def take(self, record: PageRecord) -> None:
-        capture_id = store.save_capture(
-            self.db,
-            url=record.url,
-            status=record.status,
-            content_type=record.headers.get("content-type"),
-            warc_file=record.warc_file,
-            warc_offset=record.offset,
-            warc_length=record.length,
-            record_id=record.record_id,
-            payload_digest=record.payload_digest,
-            fetched_at=record.fetched_at,
-            run_id=self.run_id,
-            record_type=record.record_type,
-            refers_to=record.refers_to,
-            logged_in_as=record.logged_in_as,
-        )
+        capture_id = save_record_capture(self.db, record, self.run_id)
         if record.body is not None:
             self.bodies[record.record_id] = (record.warc_file, record.offset)
         journal = urls.classify(record.url).journal

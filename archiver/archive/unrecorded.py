@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver import store
-from archiver.archive.rebuild import page_records, run_order
+from archiver.archive.rebuild import page_records, run_order, save_record_capture
 from archiver.archive.warc import warc_files
 
 
@@ -37,22 +37,7 @@ def record_unrecorded(db: Any, warc_directory: Path, current_run: int) -> Unreco
         run_id = store.run_started_by(db, _started(path), current_run)
         with db.atomic():
             for record in page_records(path, found.problems, start):
-                capture_id = store.save_capture(
-                    db,
-                    url=record.url,
-                    status=record.status,
-                    content_type=record.headers.get("content-type"),
-                    warc_file=record.warc_file,
-                    warc_offset=record.offset,
-                    warc_length=record.length,
-                    record_id=record.record_id,
-                    payload_digest=record.payload_digest,
-                    fetched_at=record.fetched_at,
-                    run_id=run_id,
-                    record_type=record.record_type,
-                    refers_to=record.refers_to,
-                    logged_in_as=record.logged_in_as,
-                )
+                capture_id = save_record_capture(db, record, run_id)
                 if record.truncated:
                     store.mark_not_recoverable(db, capture_id)
                 found.captures += 1

@@ -134,6 +134,7 @@ class ArchiveExtension:
                 logged_in_as=self.reader,
                 commit_seconds=self.commit_seconds,
             )
+            self._tell_unrecorded(self._session)
             if self.commit_seconds > 0:
                 self._committer = LoopingCall(self._commit_due)
                 self._committer.start(self.commit_seconds / 2, now=False)
@@ -148,6 +149,14 @@ class ArchiveExtension:
                 self._closing = asyncio.ensure_future(
                     self.crawler.engine.close_spider_async(reason="archive_not_opened")
                 )
+
+    def _tell_unrecorded(self, session: ArchiveSession) -> None:
+        """What a killed run left in the WARC files without its rows: found again, or not."""
+        found = session.unrecorded
+        if found.captures:
+            logger.info("%d records a killed run left unrecorded: read back", found.captures)
+        for problem in found.problems:
+            logger.warning("after a killed run: %s", problem)
 
     def _commit_due(self) -> None:
         """Rows saved more than `commit_seconds` ago are committed, between two pages."""
