@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urldefrag, urljoin, urlsplit
 
 LJ_DOMAIN = "livejournal.com"
 WWW_HOST = f"www.{LJ_DOMAIN}"
@@ -104,6 +104,21 @@ class PageRef:
     day: int | None = None
     skip: int = 0
     query: dict[str, str] | None = None
+
+
+def join(base: str, href: str) -> str:
+    """`href` (stripped) on the page at `base` as an absolute URL without its fragment."""
+    href = href.strip()
+    if href.startswith(("https://", "http://")):
+        # The same links (navigation, userpics, the journal's own posts) are on every page, and
+        # an absolute href's join depends only on whether the base shares its scheme.
+        return _join_absolute(base.startswith("https:"), href)
+    return urldefrag(urljoin(base, href)).url
+
+
+@lru_cache(maxsize=32768)
+def _join_absolute(secure_base: bool, href: str) -> str:
+    return urldefrag(urljoin("https://x/" if secure_base else "http://x/", href)).url
 
 
 @lru_cache(maxsize=32768)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from urllib.parse import urldefrag, urljoin
 
 import pytest
 from handmade import ZLOY_ROOT, schemius_post, site_script
 from parse_support import FIXTURES
 from parsel import Selector
 
+from archiver import urls
 from archiver.items import CommentItem, JournalItem, PageLinks, PostItem
 from archiver.parse import ParseError, parse_page
 from archiver.parse.markup import decode_body, html_to_text, inner_html
@@ -387,3 +389,32 @@ def test_only_scheme_classes_name_an_old_scheme(body_class: str) -> None:
     page = f'<html><body class="{body_class}"><div class="b-singlepost">x</div></body></html>'
     sel = Selector(text=page)
     assert detect_skin(f"{ZLOY_ROOT}7.html", sel, extract([])).name not in ("lynx", "horizon")
+
+
+@pytest.mark.parametrize(
+    "base", ["https://a.livejournal.com/1.html", "http://a.livejournal.com/x/", "https://b.com/"]
+)
+def test_joining_an_href_is_urljoin_without_the_fragment_cached_or_not(base: str) -> None:
+    hrefs = [
+        " https://x.livejournal.com/a?#f",
+        "http://y.com/b?",
+        "https://z.com//q/../r",
+        "HTTPS://q.com/",
+        "http://h.com:80/p;x?y#z",
+        "/rel",
+        "../up",
+        "//proto.com/x",
+        "?q",
+    ]
+    for href in hrefs:
+        assert urls.join(base, href) == urldefrag(urljoin(base, href.strip())).url, href
+
+
+def test_site_json_names_inside_longer_names_are_not_assignments() -> None:
+    script = (
+        'mySite.entry = {"a": 1}; window.Site.journal = {"b": 2}; Site_x.page = {"c": 3};'
+        ' Site.page = {"d": 4}; javar p = {"e": 5}; var p = {"f": 6}; for (i in p) Site[i] = p[i];'
+    )
+    site = extract([script])
+    assert dict(site.values) == {"page": {"d": 4}}
+    assert dict(site.p) == {"f": 6}

@@ -73,6 +73,23 @@ def test_widget_date_year_comes_from_the_capture() -> None:
     assert promo.date == "2021-09-30T19:05:00"
 
 
+def test_the_same_widget_on_later_pages_is_read_against_each_page() -> None:
+    # Post pages of one journal share their widget, which the parser reads once per distinct
+    # HTML; the page's own URL and capture time must still shape every item.
+    html = schemius_post(SEED_WIDGET)
+    first_page = widget_items(html)
+    other_url = f"{ZLOY_ROOT}1234.html"
+    later = [
+        i
+        for i in parse(html, url=other_url, seen=datetime(2023, 3, 1, tzinfo=UTC))
+        if isinstance(i, RecentPostItem)
+    ]
+    assert [i.date for i in first_page] == ["2021-09-30T19:05:00", "2021-09-20T09:00:00"]
+    assert [i.date for i in later] == ["2022-09-30T19:05:00", "2022-09-20T09:00:00"]
+    assert {i.source_url for i in later} == {other_url}
+    assert [i.title for i in later] == [i.title for i in first_page]
+
+
 def test_widget_is_not_the_post() -> None:
     items = parse(schemius_post(SEED_WIDGET))
     (post,) = [i for i in items if isinstance(i, PostItem)]

@@ -165,6 +165,7 @@ class WarcWriter:
         prior = find_prior(exchange.url, digest) if find_prior and wanted else None
         response_id = self.new_id()
         date = warc_date(exchange.fetched_at)
+        response_headers = _RawHeaders(head, "response")
         fields = {
             "WARC-Type": "revisit" if prior else "response",
             "WARC-Record-ID": response_id,
@@ -183,13 +184,15 @@ class WarcWriter:
                     "WARC-Refers-To-Date": prior.date,
                 }
             )
-            offset, length = self._append_revisit(exchange.url, head, fields)
+            offset, length = self._append_revisit(exchange.url, response_headers, fields)
         else:
-            offset, length = self._append("response", exchange.url, head, body, fields)
+            offset, length = self._append("response", exchange.url, response_headers, body, fields)
+        request_head, request_body = split_message(exchange.request)
         self._append(
             "request",
             exchange.url,
-            *split_message(exchange.request),
+            _RawHeaders(request_head, "request"),
+            request_body,
             {
                 "WARC-Type": "request",
                 "WARC-Record-ID": self.new_id(),
@@ -198,7 +201,6 @@ class WarcWriter:
                 **({"WARC-IP-Address": exchange.ip_address} if exchange.ip_address else {}),
             },
         )
-        parsed = _parse_head(head, "response")
         return StoredRecord(
             url=exchange.url,
             record_type="revisit" if prior else "response",
@@ -208,7 +210,7 @@ class WarcWriter:
             record_id=response_id,
             payload_digest=digest,
             status=response_status(head),
-            content_type=parsed.get_header("Content-Type"),
+            content_type=response_headers.get_header("Content-Type"),
             fetched_at=date,
             refers_to=prior.record_id if prior else None,
         )
@@ -258,7 +260,12 @@ class WarcWriter:
     # ------------------------------------------------------------ records
 
     def _append(
-        self, record_type: str, url: str, head: bytes, body: bytes, fields: dict[str, str]
+        self,
+        record_type: str,
+        url: str,
+        http_headers: _RawHeaders,
+        body: bytes,
+        fields: dict[str, str],
     ) -> tuple[int, int]:
         assert self._writer is not None
         if record_type != "response":
@@ -269,18 +276,20 @@ class WarcWriter:
             payload=io.BytesIO(body),
             length=len(body),
             warc_headers_dict=fields,
-            http_headers=_RawHeaders(head, record_type),
+            http_headers=http_headers,
         )
         return self._flush(record)
 
-    def _append_revisit(self, url: str, head: bytes, fields: dict[str, str]) -> tuple[int, int]:
+    def _append_revisit(
+        self, url: str, http_headers: _RawHeaders, fields: dict[str, str]
+    ) -> tuple[int, int]:
         assert self._writer is not None
         record = self._writer.create_revisit_record(
             url,
             digest=fields["WARC-Payload-Digest"],
             refers_to_uri=fields["WARC-Refers-To-Target-URI"],
             refers_to_date=fields["WARC-Refers-To-Date"],
-            http_headers=_RawHeaders(head, "response"),
+            http_headers=http_headers,
             warc_headers_dict={
                 k: v for k, v in fields.items() if k not in _ADDED_BY_WARCIO_FOR_REVISITS
             },

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urldefrag, urljoin
 
 from parsel import Selector
 
@@ -37,4 +36,4 @@ class Page:
 
     def absolute(self, href: str) -> str:
         """An href of this page as an absolute URL without its fragment."""
-        return urldefrag(urljoin(self.url, href.strip())).url
+        return urls.join(self.url, href)

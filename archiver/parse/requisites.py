@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 from parsel import Selector
+
+from archiver import urls
 
 IMAGE, USERPIC, STYLE, SCRIPT, FONT = "image", "userpic", "style", "script", "font"
 ROLES = (IMAGE, USERPIC, STYLE, SCRIPT, FONT)
@@ -37,7 +39,7 @@ def absolute(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.startswith(("data:", "javascript:", "about:", "#", "blob:")):
         return None
-    url = urldefrag(urljoin(base, href)).url
+    url = urls.join(base, href)
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 

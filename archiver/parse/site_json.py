@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-_ASSIGNMENT = re.compile(r"(?<![\w.])Site\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=\s*(?=[\[{\"\d-])")
-_P_BLOCK = re.compile(r"\bvar\s+p\s*=\s*(?=\{)")
+# These start with a literal, which lets the regex engine skip ahead; a lookbehind or `\b` in
+# front made them 30 times slower. What may precede the literal is checked by `_starts_name`.
+_ASSIGNMENT = re.compile(r"Site\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*=\s*(?=[\[{\"\d-])")
+_P_BLOCK = re.compile(r"var\s+p\s*=\s*(?=\{)")
 # Older S2 pages set the comments' facts in a variable of their own, not in Site.page.
-_CMTINFO_VAR = re.compile(r"\bvar\s+LJ_cmtinfo\s*=\s*(?=\{)")
+_CMTINFO_VAR = re.compile(r"var\s+LJ_cmtinfo\s*=\s*(?=\{)")
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 _WANTED_ROOTS = frozenset(
     {"journal", "entry", "page", "current_journal", "remote", "currentJournal", "currentEntry"}
@@ -85,13 +87,13 @@ def extract(scripts: Iterable[str]) -> SiteData:
     p: dict[str, Any] = {}
     for script in scripts:
         if "LJ_cmtinfo" in script:
-            for match in _CMTINFO_VAR.finditer(script):
+            for match in _matches(_CMTINFO_VAR, script, dotted=False):
                 decoded = _decode_at(script, match.end())
                 if isinstance(decoded, dict):
                     values.setdefault("page.LJ_cmtinfo", decoded)
         if "Site" not in script:
             continue
-        for match in _ASSIGNMENT.finditer(script):
+        for match in _matches(_ASSIGNMENT, script, dotted=True):
             name = match.group(1)
             if name.split(".", 1)[0] not in _WANTED_ROOTS:
                 continue
@@ -99,7 +101,7 @@ def extract(scripts: Iterable[str]) -> SiteData:
             if decoded is not None:
                 values[name] = decoded
         if "Site[i]" in script:
-            for match in _P_BLOCK.finditer(script):
+            for match in _matches(_P_BLOCK, script, dotted=False):
                 decoded = _decode_at(script, match.end())
                 if isinstance(decoded, dict):
                     p.update(decoded)
@@ -120,6 +122,17 @@ def server_time(text: str) -> datetime | None:
         except (OverflowError, OSError, ValueError):
             return None
     return None
+
+
+def _matches(pattern: re.Pattern[str], script: str, *, dotted: bool) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` that start a name: not inside a longer word (`mySite.x`,
+    `javar p`) and, when `dotted`, not a property of something else (`window.Site.x`)."""
+    for match in pattern.finditer(script):
+        start = match.start()
+        before = script[start - 1] if start else ""
+        if before and (before.isalnum() or before == "_" or (dotted and before == ".")):
+            continue
+        yield match
 
 
 def _decode_at(script: str, start: int) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from functools import lru_cache
 from typing import Any
 
@@ -15,10 +15,21 @@ ALWAYS_KEPT = frozenset({"capture_id"})
 
 
 def item_row(item: Any, *, drop: Collection[str] = (), **extra: Any) -> dict[str, Any]:
-    """An item's fields as a row, without `drop`, with `extra` columns added."""
-    row = {name: value for name, value in asdict(item).items() if name not in drop}
+    """An item's fields as a row, without `drop`, with `extra` columns added. The rows' items
+    hold plain values only, so no deep copy (`dataclasses.asdict`) is needed."""
+    row = {name: getattr(item, name) for name in _field_names(type(item)) if name not in drop}
     row.update(extra)
     return row
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(item_type: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(item_type)
+    if names is None:
+        names = _FIELD_NAMES[item_type] = tuple(f.name for f in fields(item_type))
+    return names
 
 
 def insert(db: Database, table: str, row: dict[str, Any]) -> int:
