@@ -540,5 +540,14 @@ def _add_account_commands() -> None:
 
 _add_account_commands()
 
+
+def _add_fleet_commands() -> None:
+    from archiver.fleet.commands import merge
+
+    main.add_command(merge)
+
+
+_add_fleet_commands()
+
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -166,6 +167,7 @@ def test_migrations_are_idempotent(db_path: Path) -> None:
         {"name": "0006_parsed_captures", "applied_at": T1},
         {"name": "0007_media", "applied_at": T1},
         {"name": "0008_sessions", "applied_at": T1},
+        {"name": "0009_run_uids", "applied_at": T1},
     ]
     assert store.schema_sql(again) == schema
 
@@ -630,7 +632,9 @@ def test_a_run_from_start_to_finish(db: Database) -> None:
     store.save_post(db, POST, T1, run_id=run_id)
     error_id = store.record_error(db, run_id, PAGE + "?page=2", "parse", "no post body", T2)
     store.finish_run(db, run_id, ended_at=T3, outcome="partial", exit_code=3, requests=17)
-    assert rows(db, "SELECT * FROM crawl_runs") == [
+    (run,) = rows(db, "SELECT * FROM crawl_runs")
+    assert re.fullmatch(r"[0-9a-f]{32}", run.pop("uid"))
+    assert [run] == [
         {
             "id": run_id,
             "started_at": T1,

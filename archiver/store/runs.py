@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from typing import Literal
 
@@ -35,6 +36,7 @@ def start_run(
                 "unchanged_posts": 0,
                 "errors": 0,
                 "logged_in_as": logged_in_as,
+                "uid": uuid.uuid4().hex,
             },
         )
 

@@ -466,6 +466,14 @@ def _remember_sessions(db: Database) -> None:
     db.execute("UPDATE post_versions SET security = 'public' WHERE security IS NULL")
 
 
+def _identify_runs(db: Database) -> None:
+    # A run's id is only this database's: `uid` names the run wherever `archiver merge` folds
+    # it (a worker's runs into the archive, the archive's into a worker before a journal).
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN uid TEXT")
+    db.execute("UPDATE crawl_runs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+    db.execute("CREATE UNIQUE INDEX idx_crawl_runs_uid ON crawl_runs (uid)")
+
+
 # public; friends (friends-only); private (the owner alone); custom (a friends group);
 # protected (not public, and the page does not say which of the three).
 SECURITY_LEVELS = ("public", "friends", "private", "custom", "protected")
@@ -480,6 +488,7 @@ MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("0006_parsed_captures", _mark_parsed_captures),
     ("0007_media", _keep_media),
     ("0008_sessions", _remember_sessions),
+    ("0009_run_uids", _identify_runs),
 )
 
 
