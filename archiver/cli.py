@@ -542,9 +542,10 @@ _add_account_commands()
 
 
 def _add_fleet_commands() -> None:
-    from archiver.fleet.commands import merge
+    from archiver.fleet.commands import enqueue, merge, worker, workers
 
-    main.add_command(merge)
+    for command in (merge, enqueue, worker, workers):
+        main.add_command(command)
 
 
 _add_fleet_commands()

@@ -9,6 +9,7 @@ RATE_LIMITED = 5  # LiveJournal kept answering 429 or 503
 LOCK_HELD = 6  # another run holds the output's lock
 VERIFY_FAILED = 7  # `archiver verify` found an incomplete record, a bad digest or a wrong row
 SESSION_EXPIRED = 8  # the LiveJournal login ended mid-run: log in again (`archiver login`)
+BROKER_UNREACHABLE = 9  # Redis (the workers' queue and shared budget) could not be reached
 
 MEANINGS = {
     OK: "success",
@@ -20,4 +21,5 @@ MEANINGS = {
     LOCK_HELD: "lock held by another run",
     VERIFY_FAILED: "verify found problems",
     SESSION_EXPIRED: "the LiveJournal session has ended: log in again",
+    BROKER_UNREACHABLE: "Redis could not be reached",
 }

@@ -118,6 +118,8 @@ class JournalKnowledge:
     day_counts: dict[str, int] = field(default_factory=dict)  # YYYY-MM-DD -> archived posts
     # Posts with a visible comment whose text is not archived (its thread page failed).
     incomplete: frozenset[str] = frozenset()
+    # (URL, role) of what its saved pages link that was never fetched (a run killed first).
+    unfetched_media: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

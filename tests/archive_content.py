@@ -77,10 +77,20 @@ def archive_content(
     return content
 
 
-def same_content(ours: Path, theirs: Path) -> dict[str, tuple[list[Any], list[Any]]]:
-    """`differences` of two archives' content, the light forms of posts left out."""
+COLLAPSED = CONTENT_COLUMNS["comments"].split(", ").index("collapsed")
+
+
+def same_content(
+    ours: Path, theirs: Path, *, collapsed: bool = True
+) -> dict[str, tuple[list[Any], list[Any]]]:
+    """`differences` of two archives' content, the light forms of posts left out; without
+    `collapsed`, whether a comment was last seen collapsed is left out too."""
     leave_out = light_posts(ours) | light_posts(theirs)
-    return differences(archive_content(ours, leave_out), archive_content(theirs, leave_out))
+    contents = [archive_content(ours, leave_out), archive_content(theirs, leave_out)]
+    if not collapsed:
+        for content in contents:
+            content["comments"] = {r[:COLLAPSED] + r[COLLAPSED + 1 :] for r in content["comments"]}
+    return differences(*contents)
 
 
 def differences(

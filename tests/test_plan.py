@@ -22,6 +22,7 @@ from archiver.plan.crawl_plan import CrawlPlan, Fetch, SessionLost, StartJournal
 from archiver.plan.deletions import DayDeletions, ListingDeletions
 from archiver.plan.follow import FollowDecision
 from archiver.plan.journal import Mode, PlanOptions
+from archiver.plan.media import FetchMedia
 from archiver.plan.outcome import CrawlOutcome
 
 ROOT = "https://zloy-odessit.livejournal.com"
@@ -378,6 +379,19 @@ def test_a_link_already_asked_for_is_asked_for_once() -> None:
     plan.journal_seen("zloy_odessit", "active")
     (deletions,) = plan.deletions()
     assert isinstance(deletions, ListingDeletions) and deletions.listed == frozenset({900, 901})
+
+
+def test_what_a_killed_run_linked_and_never_fetched_is_asked_for_at_the_start() -> None:
+    """A run killed after a post page was saved and before its pictures were fetched: the next
+    run does not read the unchanged post again, so the plan asks for them from the start."""
+    image, tracker = "https://ic.pics.livejournal.com/z/1/2/2_600.jpg", "https://top-fwz1.mail.ru/c"
+    plan = CrawlPlan(["zloy_odessit"], PlanOptions())
+    known = replace(KNOWN, unfetched_media=((image, "image"), (tracker, "image")))
+    steps = plan.start("zloy_odessit", known)
+    assert [s for s in steps if isinstance(s, FetchMedia)] == [
+        FetchMedia(image, "image", "zloy_odessit")
+    ]
+    assert len([s for s in steps if isinstance(s, Fetch)]) == 3
 
 
 # --- deletions ---------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import http.client
 import json
 import os
 import signal
@@ -15,14 +14,13 @@ import sys
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastwarc.warc import ArchiveIterator as FastArchiveIterator
-from loopback import free_port, wait_until_listening
+from replay_support import pywb_replaying
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver import exitcodes
@@ -40,7 +38,6 @@ from archiver.sample.server import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-REPLAY_BIN = ROOT / ".venv-replay" / "bin"
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 CONTACT = "https://archive-operator.example/contact"
 JOURNALS = ["zloy_odessit", "kelijah", "alstrangers", "adult_notes"]
@@ -405,44 +402,6 @@ def test_a_killed_crawl_leaves_readable_records_and_verify_names_the_rest(tmp_pa
 # ---------------------------------------------------------------- replay in pywb
 
 
-@dataclass(frozen=True)
-class Replay:
-    port: int
-    collection: str
-
-    def get(self, timestamp: str, url: str) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        connection.request("GET", f"/{self.collection}/{timestamp}id_/{url}")
-        response = connection.getresponse()
-        body = response.read()
-        headers = {k.lower(): v for k, v in response.getheaders()}
-        connection.close()
-        return response.status, headers, body
-
-
-@contextmanager
-def pywb_replaying(archive: Archive, workdir: Path) -> Iterator[Replay]:
-    """pywb's own collection tools and replay server, on a loopback port."""
-    manager, wayback = REPLAY_BIN / "wb-manager", REPLAY_BIN / "wayback"
-    assert wayback.exists(), "pywb is missing: run `make replay-tools`"
-    subprocess.run([manager, "init", "lj"], cwd=workdir, check=True, capture_output=True)
-    files = [str(p) for p in archive.files()]
-    subprocess.run([manager, "add", "lj", *files], cwd=workdir, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [wayback, "--port", str(port), "--bind", "127.0.0.1"],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_listening(port, server, "pywb")
-        yield Replay(port, "lj")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def timestamp14(warc_date: str) -> str:
     return "".join(ch for ch in warc_date if ch.isdigit())[:14]
 
@@ -468,7 +427,7 @@ def test_pywb_replays_every_archived_post_page(
     )
     kinds = {r["record_type"] for r in captures}
     assert kinds == ({"response", "revisit"} if which == "plain" else {"response"})
-    with pywb_replaying(archive, tmp_path) as replay:
+    with pywb_replaying(archive.files(), tmp_path) as replay:
         for capture in captures:
             status, headers, body = replay.get(timestamp14(capture["fetched_at"]), capture["url"])
             assert status == 200, capture["url"]

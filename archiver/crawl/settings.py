@@ -82,6 +82,10 @@ ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
 # The database is committed every ARCHIVER_COMMIT_SECONDS, many pages at once (0: after every
 # page). A run killed between commits loses no page: its WARC records are read back next run.
 ARCHIVER_COMMIT_SECONDS = 5.0
+# Workers (`archiver worker`) share one budget of ARCHIVER_SITE_RATE requests a second to
+# LiveJournal's hosts, counted in the Redis at ARCHIVER_BUDGET_REDIS (0 or empty: no budget).
+ARCHIVER_SITE_RATE = 0
+ARCHIVER_BUDGET_REDIS = ""
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -91,6 +95,8 @@ DOWNLOADER_MIDDLEWARES = {
     # After CookiesMiddleware (700) has written the Cookie header: the site's cookies join it.
     "archiver.crawl.middlewares.LiveJournalCookiesMiddleware": 710,
     "archiver.crawl.middlewares.ArchiverProxyMiddleware": 740,
+    # Last before the downloader's per-host slots, so a request released goes out at once.
+    "archiver.fleet.budget.SiteBudgetMiddleware": 980,
     # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
     "archiver.crawl.middlewares.WarcFailureRecorder": 990,
 }

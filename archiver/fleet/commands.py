@@ -48,3 +48,123 @@ def merge(worker_outputs: tuple[Path, ...], into: Path) -> None:
             f"{sum(output.rows.updated.values())} updated"
         )
     click.echo(f"archive: {into}")
+
+
+BROKER_OPTION = click.option(
+    "--broker",
+    envvar="ARCHIVER_BROKER",
+    required=True,
+    help="The Redis that holds the queue, e.g. redis://127.0.0.1:6379/0 (or $ARCHIVER_BROKER).",
+)
+
+
+def _reachable(broker: str) -> None:
+    from archiver.fleet.app import BrokerUnreachable, check_broker
+
+    try:
+        check_broker(broker)
+    except BrokerUnreachable as error:
+        click.echo(str(error), err=True)
+        sys.exit(exitcodes.BROKER_UNREACHABLE)
+
+
+@click.command()
+@click.argument("journals", nargs=-1)
+@click.option("--journals-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--full", is_flag=True, help="Crawl them whole (as `archiver crawl --full`).")
+@BROKER_OPTION
+def enqueue(journals: tuple[str, ...], journals_file: Path | None, full: bool, broker: str) -> None:
+    """Put JOURNALS on the workers' queue, one task each."""
+    from archiver.cli import _journals_in
+    from archiver.fleet.app import TASK, make_app
+    from archiver.plan.journal import normalised_names
+
+    given = list(journals) + (_journals_in(journals_file) if journals_file else [])
+    if not given:
+        raise click.UsageError("name at least one journal, or give --journals-file")
+    try:
+        names = normalised_names(given)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    _reachable(broker)
+    app = make_app(broker)
+    for name in names:
+        app.send_task(TASK, args=[name, full])
+    click.echo(f"{len(names)} journals queued" + (" (full crawls)" if full else ""))
+
+
+@click.command()
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="This worker's own output (a database and WARC files): merge it into the archive.",
+)
+@BROKER_OPTION
+@click.option(
+    "--archive",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The merged archive, read before each journal so that its crawl is incremental.",
+)
+@click.option("--name", help="This worker's name, in its WARC files' names [default: the host's].")
+@click.option("--proxy", default="", help="Send every request through this HTTP proxy.")
+@click.option(
+    "--site-rate",
+    type=click.IntRange(min=0),
+    default=0,
+    envvar="ARCHIVER_SITE_RATE",
+    help="Requests a second to LiveJournal for all workers together (0: no shared budget).",
+)
+@click.option(
+    "--visibility-timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Seconds before a journal a lost worker held is given to another  [default: 6 hours]",
+)
+@click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting NAME=VALUE.")
+def worker(
+    output: Path,
+    broker: str,
+    archive: Path | None,
+    name: str | None,
+    proxy: str,
+    site_rate: int,
+    visibility_timeout: float | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Take journals from the queue one at a time and crawl each into OUTPUT."""
+    import socket
+
+    from archiver.fleet.app import DEFAULT_VISIBILITY_TIMEOUT, TASK, make_app
+    from archiver.fleet.task import WorkerConfig, configure, crawl_journal
+
+    _reachable(broker)
+    name = name or socket.gethostname()
+    output.mkdir(parents=True, exist_ok=True)
+    configure(WorkerConfig(output, broker, name, archive, proxy, site_rate, overrides))
+    app = make_app(broker, visibility_timeout or DEFAULT_VISIBILITY_TIMEOUT)
+    app.task(name=TASK, bind=True)(crawl_journal)
+    app.Worker(
+        hostname=f"{name}@{socket.gethostname()}",
+        concurrency=1,
+        pool="prefork",
+        loglevel="INFO",
+        quiet=True,
+    ).start()
+
+
+@click.group()
+def workers() -> None:
+    """The workers and their journals."""
+
+
+@workers.command()
+@BROKER_OPTION
+def status(broker: str) -> None:
+    """Journals queued, running (on which worker, pages so far) and done."""
+    from archiver.fleet.app import make_app
+    from archiver.fleet.status import fleet_status
+
+    _reachable(broker)
+    for line in fleet_status(make_app(broker), broker).lines():
+        click.echo(line)

@@ -99,7 +99,9 @@ class CrawlPlan:
         """The journal's first pages, once what the archive holds of it is known."""
         self.state(journal).know(known, self.options)
         first = (urls.index_url(journal), urls.rss_url(journal), urls.atom_url(journal))
-        return [self._fetch(url, journal) for url in first]
+        # A killed run's saved pages are not read again: what they link is asked for here.
+        media = self.media.on_unanswered(list(known.unfetched_media), journal)
+        return [*(self._fetch(url, journal) for url in first), *media]
 
     def mode(self, journal: str) -> Mode:
         return self.state(journal).mode

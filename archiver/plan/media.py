@@ -79,6 +79,11 @@ class MediaPlan:
         """The fetches a page's refs call for."""
         return [fetch for ref in refs if (fetch := self._fetch(ref.url, ref.role, ref.journal))]
 
+    def on_unanswered(self, links: list[tuple[str, str]], journal: str) -> list[FetchMedia]:
+        """Requisites (URL, role) the journal's pages linked in an earlier run that never got
+        to fetch them (killed first)."""
+        return [fetch for url, role in links if (fetch := self._fetch(url, role, journal))]
+
     def _fetch(self, url: str, role: str, journal: str) -> FetchMedia | None:
         """A fetch of a URL the run wants and has not asked for yet (it is asked for now)."""
         if not self.wanted(url, role):

@@ -10,6 +10,7 @@ from archiver.plan.journal import UNAVAILABLE
 WARC_WRITE_FAILED = "warc_write_failed"  # the close reason when the WARC files cannot be written
 SAVE_FAILED = "save_failed"  # the close reason when the database cannot be written
 SESSION_EXPIRED = "session_expired"  # the close reason when a page comes back logged out
+BUDGET_LOST = "budget_lost"  # the close reason when the workers' shared budget (Redis) is lost
 
 STATUS_SENTENCES = {
     "deleted": "has been deleted",
@@ -56,6 +57,14 @@ class CrawlOutcome:
                 "the LiveJournal session has ended (a page came back logged out): log in again "
                 "with `archiver login`; the pages fetched logged out were not saved, nothing "
                 "archived was changed and nothing was marked deleted",
+            )
+        if stopped_early == BUDGET_LOST:
+            return cls(
+                "stopped",
+                exitcodes.BROKER_UNREACHABLE,
+                "Redis, which holds the workers' shared site budget, could not be reached: the "
+                "crawl stopped; what it saved is kept, nothing was marked deleted, the next run "
+                "goes on",
             )
         gone = {name: statuses[name] for name in journals if statuses.get(name) in UNAVAILABLE}
         if gone:

@@ -14,7 +14,8 @@ import dataclasses
 import gzip
 import ssl
 import threading
-from collections import OrderedDict
+import time
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class ServerStats:
     # Every request line naming a tracker host (media.TRACKER_DOMAINS): "CONNECT host:port" for a
     # tunnel to one, the URL for a request in proxy form or inside a tunnel. A crawl sends none.
     tracker_requests: list[str] = field(default_factory=list)
+    # Requests for LiveJournal's own hosts, by the wall-clock second they arrived in (Unix time).
+    site_requests_per_second: Counter[int] = field(default_factory=Counter)
 
 
 class SampleServer:
@@ -123,7 +126,10 @@ class SampleServer:
         self, writer: asyncio.StreamWriter, request: routes.Request, version: str
     ) -> bool:
         self.stats.requests += 1
-        if media.is_tracker(urlsplit(request.url).hostname or ""):
+        host = urlsplit(request.url).hostname or ""
+        if host == "livejournal.com" or host.endswith((".livejournal.com", ".livejournal.net")):
+            self.stats.site_requests_per_second[int(time.time())] += 1
+        if media.is_tracker(host):
             self.stats.tracker_requests.append(request.url)
         attempt = self.stats.attempts.get(request.url, 0) + 1
         self.stats.attempts[request.url] = attempt
@@ -301,6 +307,11 @@ class RunningServer:
     def tracker_requests(self) -> int:
         """How many requests for tracker hosts the server has had (tunnels to them included)."""
         return len(self.server.stats.tracker_requests)
+
+    @property
+    def site_requests_per_second(self) -> dict[int, int]:
+        """Requests for LiveJournal's hosts in each wall-clock second that had any."""
+        return dict(self.server.stats.site_requests_per_second)
 
     @property
     def tracker_urls(self) -> list[str]:

@@ -30,10 +30,16 @@ def journal_knowledge(db: Database, journal: str, *, public_only: bool = False) 
         "AND c.state IN ('active', 'frozen') AND c.body_html IS NULL AND p.deleted_in_run IS NULL",
         [journal],
     ).fetchall()
+    unfetched = db.execute(
+        "SELECT DISTINCT l.url, l.role FROM media_links l LEFT JOIN media m ON m.url = l.url "
+        "WHERE l.journal = ? AND m.url IS NULL ORDER BY l.url, l.role",
+        [journal],
+    ).fetchall()
     return JournalKnowledge(
         listed=bool(listed and listed[0]),
         comment_counts={url: count for url, count in rows},
         newest_first=tuple(url for url, _count in rows),
         day_counts=dict(days),
         incomplete=frozenset(url for (url,) in incomplete),
+        unfetched_media=tuple((url, role) for url, role in unfetched),
     )

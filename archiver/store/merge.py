@@ -108,7 +108,10 @@ TABLES: tuple[Table, ...] = (
         refs={"first_capture_id": "captures", "last_capture_id": "captures"},
         earliest=("first_seen", "first_capture_id"),
         journal_column=None,
-        journal_rows="url IN (SELECT url FROM media_links WHERE journal IN ({journals}))",
+        # A journal's media: what its pages link; the site's own styles, scripts and fonts,
+        # which every journal's pages load; and what no page links (what stylesheets load).
+        journal_rows="url IN (SELECT url FROM media_links WHERE journal IN ({journals})) "
+        "OR role IN ('style', 'script', 'font') OR url NOT IN (SELECT url FROM media_links)",
     ),
     Table(
         "media_links",
@@ -308,7 +311,7 @@ class _Folder:
                 "INSERT INTO post_tags (journal, ditemid, tag_id) VALUES (?, ?, ?)",
                 [(journal, ditemid, tag_id) for tag_id in sorted(wanted)],
             )
-            self.counts.add(self.counts.updated, _POST_TAGS)
+            self.counts.add(self.counts.updated if have else self.counts.inserted, _POST_TAGS)
         self.kept_posts.clear()
 
 

@@ -89,3 +89,17 @@ def table_counts(db: sqlite3.Connection) -> dict[str, int]:
         else 0
         for table in SUMMARY_TABLES
     }
+
+
+def pages_of_last_run(path: Path) -> int:
+    """How many pages (captures) the database's latest run has archived so far."""
+    if not path.exists():
+        return 0
+    try:
+        with connect(path) as db:
+            row = db.execute(
+                "SELECT count(*) FROM captures WHERE run_id = (SELECT max(id) FROM crawl_runs)"
+            ).fetchone()
+    except sqlite3.Error:  # created a moment ago, not migrated yet
+        return 0
+    return int(row[0]) if row else 0

@@ -1,0 +1,105 @@
+"""What a worker does with one journal: fold the archive's rows of it into its own output
+(`--archive`), then run `archiver crawl JOURNAL` into that output in a fresh process (Scrapy's
+reactor cannot be restarted), telling Celery how many pages it has archived as it goes."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver import exitcodes
+from archiver.archive.layout import DATABASE_FILE
+from archiver.archive.merge import seed_journal
+from archiver.store.reads import pages_of_last_run
+
+logger = logging.getLogger(__name__)
+
+PROGRESS = "PROGRESS"
+PROGRESS_SECONDS = 2.0
+LOCK_RETRY_SECONDS = 30
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    output: Path
+    broker: str
+    name: str
+    archive: Path | None = None
+    proxy: str = ""
+    site_rate: int = 0
+    settings: tuple[str, ...] = field(default_factory=tuple)  # KEY=VALUE for `-s`
+
+    def crawl_command(self, journal: str, full: bool) -> list[str]:
+        settings = [
+            f"ARCHIVER_WARC_PREFIX=archiver-{self.name}",
+            *(
+                [f"ARCHIVER_SITE_RATE={self.site_rate}", f"ARCHIVER_BUDGET_REDIS={self.broker}"]
+                if self.site_rate > 0
+                else []
+            ),
+            *self.settings,
+        ]
+        return [
+            *(sys.executable, "-m", "archiver.cli", "crawl", journal),
+            *("--output", str(self.output)),
+            *(["--full"] if full else []),
+            *(["--proxy", self.proxy] if self.proxy else []),
+            *(arg for setting in settings for arg in ("-s", setting)),
+        ]
+
+
+_config: WorkerConfig | None = None
+
+
+def configure(config: WorkerConfig) -> None:
+    """Set before the worker starts; its pool processes inherit it."""
+    global _config
+    _config = config
+
+
+def crawl_journal(task: Any, journal: str, full: bool = False) -> dict[str, Any]:
+    assert _config is not None, "archiver worker configures the task before it starts"
+    config = _config
+    if config.archive is not None:
+        seeded = seed_journal(config.archive, config.output, journal)
+        logger.info("%s: %d rows of the archive folded in first", journal, seeded.changed)
+    started = time.monotonic()
+    process = subprocess.Popen(config.crawl_command(journal, full), preexec_fn=_die_with_parent)
+    database = config.output / DATABASE_FILE
+    while True:
+        try:
+            exit_code = process.wait(timeout=PROGRESS_SECONDS)
+            break
+        except subprocess.TimeoutExpired:
+            meta = {"journal": journal, "worker": config.name, "pages": pages_of_last_run(database)}
+            task.update_state(state=PROGRESS, meta=meta)
+    if exit_code == exitcodes.LOCK_HELD:
+        raise task.retry(countdown=LOCK_RETRY_SECONDS, max_retries=None)
+    result = {
+        "journal": journal,
+        "worker": config.name,
+        "exit_code": exit_code,
+        "pages": pages_of_last_run(database),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    if exit_code == exitcodes.BROKER_UNREACHABLE:
+        # Redis went away mid-crawl: the crawl saved what it had; this worker stops.
+        logger.error("%s: Redis was lost mid-crawl; the worker stops", journal)
+        os.kill(os.getppid(), signal.SIGTERM)
+    return result
+
+
+def _die_with_parent() -> None:
+    """The crawl dies with the worker process running it (a worker killed is a crawl killed,
+    never a crawl left writing on its own)."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
