@@ -31,6 +31,7 @@ demo: $(STAMP)
 
 test: $(STAMP) replay-tools
 	bash tools/ensure-chromium
+	bash tools/ensure-redis
 	$(VENV)/bin/ruff check archiver tests benchmarks tools
 	$(VENV)/bin/ruff format --check archiver tests benchmarks tools
 	$(VENV)/bin/mypy archiver

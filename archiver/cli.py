@@ -17,6 +17,7 @@ import click
 
 from archiver import exitcodes
 from archiver.archive.layout import DATABASE_FILE, DEFAULT_OUTPUT
+from archiver.journals_file import journals_in
 from archiver.sample.defaults import DEFAULT_BULK_POSTS
 
 if TYPE_CHECKING:
@@ -224,7 +225,7 @@ def crawl(
     from archiver.crawl.run import crawl_settings, run_crawl
     from archiver.plan.journal import normalised_names
 
-    given_names = list(journals) + (_journals_in(journals_file) if journals_file else [])
+    given_names = list(journals) + (journals_in(journals_file) if journals_file else [])
     if not given_names:
         raise click.UsageError("name at least one journal, or give --journals-file")
     if output.exists() and not output.is_dir():
@@ -253,17 +254,6 @@ def crawl(
     result = run_crawl(names, settings)
     click.echo(result.summary)
     sys.exit(result.exit_code)
-
-
-def _journals_in(path: Path) -> list[str]:
-    """One journal a line; blank lines and `#` comments skipped, a byte-order mark ignored."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        message = f"cannot read {path}: {error}"
-        raise click.BadParameter(message, param_hint="--journals-file") from None
-    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
-    return [line for line in lines if line]
 
 
 def _setting(text: str) -> tuple[str, str]:

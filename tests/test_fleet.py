@@ -264,3 +264,20 @@ def test_redis_unreachable_is_one_line_and_its_own_exit_code(command: list[str])
     done = archiver(*command, "--broker", f"redis://127.0.0.1:{free_port()}/0")
     assert done.returncode == exitcodes.BROKER_UNREACHABLE
     assert done.stderr.count("\n") == 1 and "could not be reached" in done.stderr
+
+
+def test_the_site_budget_gives_each_second_its_rate_and_nothing_in_its_last_moment(
+    tmp_path: Path,
+) -> None:
+    from archiver.crawl.budget import GUARD_SECONDS, SiteBudget
+
+    now = [1_000_000.10]
+    with running_redis(tmp_path) as broker:
+        one, other = SiteBudget(broker, 3, lambda: now[0]), SiteBudget(broker, 3, lambda: now[0])
+        taken = [budget.try_take() for budget in (one, other, one, other)]
+        assert taken[:3] == [0.0, 0.0, 0.0]
+        assert taken[3] == pytest.approx(0.901)  # the fourth waits for the next second
+        now[0] = 1_000_001.0 - GUARD_SECONDS / 2
+        assert one.try_take() == pytest.approx(GUARD_SECONDS / 2 + 0.001)
+        now[0] = 1_000_001.0
+        assert [other.try_take() for _ in range(4)][:3] == [0.0, 0.0, 0.0]

@@ -96,7 +96,7 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.middlewares.LiveJournalCookiesMiddleware": 710,
     "archiver.crawl.middlewares.ArchiverProxyMiddleware": 740,
     # Last before the downloader's per-host slots, so a request released goes out at once.
-    "archiver.fleet.budget.SiteBudgetMiddleware": 980,
+    "archiver.crawl.budget.SiteBudgetMiddleware": 980,
     # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
     "archiver.crawl.middlewares.WarcFailureRecorder": 990,
 }

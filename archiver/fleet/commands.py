@@ -75,11 +75,11 @@ def _reachable(broker: str) -> None:
 @BROKER_OPTION
 def enqueue(journals: tuple[str, ...], journals_file: Path | None, full: bool, broker: str) -> None:
     """Put JOURNALS on the workers' queue, one task each."""
-    from archiver.cli import _journals_in
     from archiver.fleet.app import TASK, make_app
+    from archiver.journals_file import journals_in
     from archiver.plan.journal import normalised_names
 
-    given = list(journals) + (_journals_in(journals_file) if journals_file else [])
+    given = list(journals) + (journals_in(journals_file) if journals_file else [])
     if not given:
         raise click.UsageError("name at least one journal, or give --journals-file")
     try:
