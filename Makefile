@@ -5,7 +5,7 @@ REPLAY := .venv-replay
 REPLAY_STAMP := $(REPLAY)/.installed
 OUTPUT ?= output
 
-.PHONY: demo test lint install replay-tools clean bench bench-large bench-server bench-rebuild bench-media soak
+.PHONY: demo test lint install replay-tools clean bench bench-large bench-server bench-rebuild bench-media bench-fleet soak
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-server: $(STAMP)
 # What fetching what pages load costs a crawl: benchmarks/MEDIA.md.
 bench-media: $(STAMP)
 	$(PY) benchmarks/media_cost.py --posts $(or $(POSTS),1000) --rounds $(or $(ROUNDS),3)
+
+# Two workers beside one, journals a minute at 200 ms (issue 15): benchmarks/FLEET.md.
+bench-fleet: $(STAMP)
+	bash tools/ensure-redis
+	$(PY) benchmarks/fleet_rate.py --rounds $(or $(ROUNDS),3)
 
 # How fast `archiver rebuild` reads an archive back: benchmarks/REBUILD.md.
 bench-rebuild: $(STAMP)
