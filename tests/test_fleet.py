@@ -281,3 +281,38 @@ def test_the_site_budget_gives_each_second_its_rate_and_nothing_in_its_last_mome
         assert one.try_take() == pytest.approx(GUARD_SECONDS / 2 + 0.001)
         now[0] = 1_000_001.0
         assert [other.try_take() for _ in range(4)][:3] == [0.0, 0.0, 0.0]
+
+
+def test_redis_lost_mid_crawl_stops_the_worker_and_keeps_what_it_saved(tmp_path: Path) -> None:
+    site = build_site(0, 400)
+    with running_server(site=site, faults=LATENCY) as server:
+        root = tmp_path / "fleet"
+        root.mkdir()
+        with running_redis(root) as broker:
+            fleet = Fleet(broker, root, server.proxy_url)
+            try:
+                fleet.start("w1", "--site-rate", "40")
+                fleet.enqueue("bulk_journal")
+                fleet.wait_until(
+                    lambda s: any(r["pages"] >= 60 for r in s.running), "bulk_journal under way"
+                )
+            except BaseException:
+                fleet.stop_all()
+                raise
+        # Redis is gone now: the crawl stops, says why, and the worker ends.
+        try:
+            fleet.processes["w1"].wait(timeout=120)
+        finally:
+            fleet.stop_all()
+    output = fleet.output("w1")
+    with closing(sqlite3.connect(output / "archive.db")) as db:
+        outcome, exit_code = db.execute(
+            "SELECT outcome, exit_code FROM crawl_runs ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        posts = db.execute("SELECT count(*) FROM posts").fetchone()[0]
+    assert (outcome, exit_code) == ("stopped", exitcodes.BROKER_UNREACHABLE)
+    assert 0 < posts < 400
+    log = (root / "w1.log").read_text(errors="replace")
+    assert "the shared site budget in Redis could not be reached" in log
+    verified = archiver("verify", str(output))
+    assert verified.returncode == exitcodes.OK, verified.stdout + verified.stderr
