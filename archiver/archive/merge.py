@@ -86,13 +86,18 @@ def _put_warc(warc: Path, target: Path) -> str | None:
             return "linked"
         except OSError:  # another file system
             partial = target.with_name(target.name + ".partial")
+            partial.unlink(missing_ok=True)  # what a merge cut short left
             _copy_whole_records(warc, partial, start=0)
             partial.replace(target)
             return "copied"
-    if os.path.samefile(warc, target):
+    if os.path.samefile(warc, target) or warc.stat().st_size == target.stat().st_size:
         return None
-    # A worker only appends to its WARC files: what is new is the tail past our copy.
-    return "copied" if _copy_whole_records(warc, target, start=target.stat().st_size) else None
+    # A worker only appends to its WARC files: what is new is the tail past our copy, which
+    # ends in whole records (a merge cut short mid-copy leaves a half record: cut it off).
+    have = whole_records_end(target)
+    if have < target.stat().st_size:
+        os.truncate(target, have)
+    return "copied" if _copy_whole_records(warc, target, start=have) else None
 
 
 def _copy_whole_records(warc: Path, target: Path, start: int) -> int:

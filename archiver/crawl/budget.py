@@ -45,7 +45,8 @@ class SiteBudget:
 
     def __init__(self, redis_url: str, rate: int, clock: Any = time.time) -> None:
         self.item = RateLimitItemPerSecond(rate, 2)  # counters live two seconds, then go
-        self.limiter = FixedWindowRateLimiter(RedisStorage(redis_url))
+        storage = RedisStorage(redis_url, socket_timeout=5.0, socket_connect_timeout=5.0)
+        self.limiter = FixedWindowRateLimiter(storage)
         self.clock = clock
 
     def try_take(self) -> float:

@@ -95,7 +95,8 @@ DOWNLOADER_MIDDLEWARES = {
     # After CookiesMiddleware (700) has written the Cookie header: the site's cookies join it.
     "archiver.crawl.middlewares.LiveJournalCookiesMiddleware": 710,
     "archiver.crawl.middlewares.ArchiverProxyMiddleware": 740,
-    # Last before the downloader's per-host slots, so a request released goes out at once.
+    # Last before the downloader's per-host slots: a request released waits there only while
+    # its host has CONCURRENT_REQUESTS_PER_DOMAIN requests out (see README, the site budget).
     "archiver.crawl.budget.SiteBudgetMiddleware": 980,
     # Nearest the downloader, so it sees a failed download before RetryMiddleware retries it.
     "archiver.crawl.middlewares.WarcFailureRecorder": 990,

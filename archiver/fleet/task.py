@@ -12,11 +12,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from archiver import exitcodes
 from archiver.archive.layout import DATABASE_FILE
+from archiver.archive.lock import LockHeld
 from archiver.archive.merge import seed_journal
 from archiver.store.reads import pages_of_last_run
 
@@ -70,25 +72,23 @@ def crawl_journal(task: Any, journal: str, full: bool = False) -> dict[str, Any]
     assert _config is not None, "archiver worker configures the task before it starts"
     config = _config
     if config.archive is not None:
-        seeded = seed_journal(config.archive, config.output, journal)
+        try:
+            seeded = seed_journal(config.archive, config.output, journal)
+        except LockHeld as held:  # the archive's merge, or a crawl into this output
+            logger.warning("%s: %s; tried again later", journal, held)
+            raise task.retry(countdown=LOCK_RETRY_SECONDS, max_retries=None) from held
         logger.info("%s: %d rows of the archive folded in first", journal, seeded.changed)
     started = time.monotonic()
-    process = subprocess.Popen(config.crawl_command(journal, full), preexec_fn=_die_with_parent)
-    database = config.output / DATABASE_FILE
-    while True:
-        try:
-            exit_code = process.wait(timeout=PROGRESS_SECONDS)
-            break
-        except subprocess.TimeoutExpired:
-            meta = {"journal": journal, "worker": config.name, "pages": pages_of_last_run(database)}
-            task.update_state(state=PROGRESS, meta=meta)
-    if exit_code == exitcodes.LOCK_HELD:
+    exit_code = _run_crawl(task, config, journal, full)
+    if exit_code == exitcodes.LOCK_HELD or exit_code < 0:
+        # Another run holds the output, or the crawl was killed (the OOM killer, a signal):
+        # the journal stays queued; its next crawl goes on from what this one saved.
         raise task.retry(countdown=LOCK_RETRY_SECONDS, max_retries=None)
     result = {
         "journal": journal,
         "worker": config.name,
         "exit_code": exit_code,
-        "pages": pages_of_last_run(database),
+        "pages": pages_of_last_run(config.output / DATABASE_FILE),
         "seconds": round(time.monotonic() - started, 1),
     }
     if exit_code == exitcodes.BROKER_UNREACHABLE:
@@ -98,8 +98,38 @@ def crawl_journal(task: Any, journal: str, full: bool = False) -> dict[str, Any]
     return result
 
 
-def _die_with_parent() -> None:
+def _run_crawl(task: Any, config: WorkerConfig, journal: str, full: bool) -> int:
+    """The crawl's exit code; the crawl never outlives this call, whatever happens to it."""
+    database = config.output / DATABASE_FILE
+    die_with_us = partial(_die_with_parent, os.getpid())
+    process = subprocess.Popen(config.crawl_command(journal, full), preexec_fn=die_with_us)
+    try:
+        while True:
+            try:
+                return process.wait(timeout=PROGRESS_SECONDS)
+            except subprocess.TimeoutExpired:
+                _report(task, journal, config.name, pages_of_last_run(database))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _report(task: Any, journal: str, worker: str, pages: int) -> None:
+    try:
+        task.update_state(
+            state=PROGRESS, meta={"journal": journal, "worker": worker, "pages": pages}
+        )
+    except Exception as error:  # Redis away: the crawl goes on, its progress is not shown
+        logger.warning("%s: progress not reported: %s", journal, error)
+
+
+_LIBC = ctypes.CDLL("libc.so.6", use_errno=True)  # loaded before any fork
+
+
+def _die_with_parent(parent: int) -> None:
     """The crawl dies with the worker process running it (a worker killed is a crawl killed,
     never a crawl left writing on its own)."""
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the worker died before the line above
+        os._exit(1)

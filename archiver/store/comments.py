@@ -10,7 +10,7 @@ from archiver.store.rows import insert, item_row, one, touch, upsert
 
 # LiveJournal hides the text of a comment once it is deleted, screened or collapsed: the text
 # seen earlier is kept (a None never overwrites a value).
-_KEPT_COMMENT_FIELDS = ("parent_talkid", "poster", "subject", "body_html", "posted_text", "posted")
+KEPT_COMMENT_FIELDS = ("parent_talkid", "poster", "subject", "body_html", "posted_text", "posted")
 
 
 def save_comment(
@@ -21,7 +21,7 @@ def save_comment(
     row["collapsed"] = int(item.collapsed)
     with db.atomic():
         ensure_journal(db, item.journal, seen_at)
-        upsert(db, "comments", row, ["journal", "talkid"], keep_known=_KEPT_COMMENT_FIELDS)
+        upsert(db, "comments", row, ["journal", "talkid"], keep_known=KEPT_COMMENT_FIELDS)
 
 
 def save_comment_policy(

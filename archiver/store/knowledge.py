@@ -27,8 +27,13 @@ def journal_knowledge(db: Database, journal: str, *, public_only: bool = False) 
     incomplete = db.execute(
         "SELECT DISTINCT p.url FROM comments c JOIN posts p "
         "ON p.journal = c.journal AND p.ditemid = c.ditemid WHERE c.journal = ? "
-        "AND c.state IN ('active', 'frozen') AND c.body_html IS NULL AND p.deleted_in_run IS NULL",
-        [journal],
+        "AND c.state IN ('active', 'frozen') AND c.body_html IS NULL AND p.deleted_in_run IS NULL "
+        # A run killed between a post page and the further pages of its comments: fewer
+        # comments archived than the post shows.
+        "UNION SELECT p.url FROM posts p WHERE p.journal = ? AND p.deleted_in_run IS NULL "
+        "AND p.comment_count > (SELECT count(*) FROM comments c "
+        "WHERE c.journal = p.journal AND c.ditemid = p.ditemid)",
+        [journal, journal],
     ).fetchall()
     unfetched = db.execute(
         "SELECT DISTINCT l.url, l.role FROM media_links l LEFT JOIN media m ON m.url = l.url "

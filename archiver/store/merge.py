@@ -19,6 +19,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from archiver.store.comments import KEPT_COMMENT_FIELDS
+from archiver.store.rows import ALWAYS_KEPT
+
 Row = dict[str, Any]
 
 
@@ -35,6 +38,9 @@ class Table:
     # Which of two rows with one key is the one to keep: the higher rank; None: the first one.
     rank: Callable[[Row], tuple[Any, ...]] | None = _last_seen
     earliest: tuple[str, ...] = ()  # taken from whichever row has the earlier `first_seen`
+    # A NULL in the row kept never overwrites a value known here: what the saves keep too
+    # (`rows.ALWAYS_KEPT`, a comment's text once a page showed it, a media's last good capture).
+    keep_known: tuple[str, ...] = ()
     # Which rows belong to the journals being folded: a column naming the journal, or a WHERE
     # clause with `{journals}`; neither: only the rows other rows point at are folded.
     journal_column: str | None = "journal"
@@ -64,6 +70,7 @@ TABLES: tuple[Table, ...] = (
         key=("username",),
         refs={**_CAPTURE, "listed_in_run": "crawl_runs"},
         earliest=("first_seen",),
+        keep_known=("journal_id", "title", "journal_type"),
         journal_column="username",
     ),
     Table("tags", key=("journal", "name"), surrogate="id", rank=None),
@@ -93,7 +100,13 @@ TABLES: tuple[Table, ...] = (
         surrogate="id",
         refs=_CAPTURE,
     ),
-    Table("comments", key=("journal", "talkid"), refs=_CAPTURE, earliest=("first_seen",)),
+    Table(
+        "comments",
+        key=("journal", "talkid"),
+        refs=_CAPTURE,
+        earliest=("first_seen",),
+        keep_known=KEPT_COMMENT_FIELDS,
+    ),
     Table(
         "errors",
         key=("run_id", "url", "kind", "message", "at"),
@@ -107,6 +120,7 @@ TABLES: tuple[Table, ...] = (
         key=("url",),
         refs={"first_capture_id": "captures", "last_capture_id": "captures"},
         earliest=("first_seen", "first_capture_id"),
+        keep_known=("payload_digest", "first_capture_id", "last_capture_id"),
         journal_column=None,
         # A journal's media: what its pages link; the site's own styles, scripts and fonts,
         # which every journal's pages load; and what no page links (what stylesheets load).
@@ -213,7 +227,7 @@ class _Folder:
         for values in cursor:
             yield dict(zip(names, values, strict=True))
 
-    def _mapped(self, table_name: str, source_id: int) -> int:
+    def _mapped(self, table_name: str, source_id: int) -> int | None:
         """The target id of the source row `source_id` of `table_name`, folding it first."""
         ids = self.ids[table_name]
         if source_id not in ids:
@@ -223,8 +237,8 @@ class _Folder:
                 f"SELECT * FROM [{table_name}] WHERE [{table.surrogate}] = ?", [source_id]
             )
             values = cursor.fetchone()
-            if values is None:  # a dangling id: kept as it was, like the source keeps it
-                return source_id
+            if values is None:  # a dangling id names no row here either
+                return None
             names = [d[0] for d in cursor.description]
             self._fold_row(table, dict(zip(names, values, strict=True)))
         return ids[source_id]
@@ -294,7 +308,8 @@ class _Folder:
                     [journal, ditemid],
                 )
             ]
-            wanted = {self._mapped("tags", tag_id) for tag_id in tag_ids}
+            mapped = (self._mapped("tags", tag_id) for tag_id in tag_ids)
+            wanted = {tag_id for tag_id in mapped if tag_id is not None}
             have = {
                 tag_id
                 for (tag_id,) in self.target.execute(
@@ -319,12 +334,21 @@ def _changes(table: Table, row: Row, existing: Row) -> Row:
     """What to write over `existing` so that it holds what folding `row` into it should give."""
     changes: Row = {}
     if _newer(table, row, existing):
-        changes = {c: v for c, v in row.items() if existing.get(c) != v and c not in table.key}
+        kept = {*table.keep_known, *ALWAYS_KEPT}
+        changes = {
+            c: v
+            for c, v in row.items()
+            if existing.get(c) != v
+            and c not in table.key
+            and not (v is None and c in kept and existing.get(c) is not None)
+        }
         if table.earliest and _seen_first(existing, row):
             for column in table.earliest:
                 changes.pop(column, None)
     if table.earliest and _seen_first(row, existing):
-        changes.update({c: row[c] for c in table.earliest if existing.get(c) != row[c]})
+        changes.update(
+            {c: row[c] for c in table.earliest if existing.get(c) != row[c] and row[c] is not None}
+        )
     return changes
 
 
