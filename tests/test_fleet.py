@@ -14,6 +14,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from archive_content import same_content
 from redis_server import running_redis
 from replay_support import pywb_replaying
@@ -24,6 +25,7 @@ from archiver.fleet.status import FleetStatus, fleet_status
 from archiver.sample.content import build_site
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import RunningServer, running_server
+from archiver.store.knowledge import journal_knowledge
 from archiver.store.reads import pages_of_last_run
 
 FAST = [
@@ -178,6 +180,11 @@ def test_a_worker_killed_mid_journal_leaves_it_to_the_other(tmp_path: Path) -> N
         fleet.kill(holder)
         killed_pages = pages_of_last_run(fleet.output(holder) / "archive.db")
         fleet.merge(holder)  # what it saved before it died is in the archive now
+        with closing(sqlite_utils.Database(tmp_path / "archive" / "archive.db").conn) as conn:
+            known = journal_knowledge(sqlite_utils.Database(conn), "bulk_journal")
+        # What an incremental run reads again: the newest posts (ARCHIVER_REFRESH_WINDOW) and
+        # those with fewer comments archived than they show (killed before their next pages).
+        may_refetch = set(known.newest_first[:10]) | known.incomplete
         status = fleet.wait_until(
             lambda s: "bulk_journal" in {d["journal"] for d in s.done} and not s.running,
             "bulk_journal done by the other worker",
@@ -193,8 +200,8 @@ def test_a_worker_killed_mid_journal_leaves_it_to_the_other(tmp_path: Path) -> N
     single = tmp_path / "single" / "archive.db"
     assert same_content(archive / "archive.db", single, collapsed=False) == {}
     assert archiver("verify", str(archive)).returncode == exitcodes.OK
-    # The killed worker's post pages that reached the archive were not fetched again, but for
-    # the newest posts an incremental run always reads again (ARCHIVER_REFRESH_WINDOW).
+    # The killed worker's post pages that reached the archive were not fetched again, saved or
+    # not (those it archived but never saved were read back from the archive's WARC files).
     with closing(sqlite3.connect(archive / "archive.db")) as db:
         refetched = db.execute(
             "SELECT c.url FROM captures c JOIN crawl_runs r ON r.id = c.run_id "
@@ -202,7 +209,7 @@ def test_a_worker_killed_mid_journal_leaves_it_to_the_other(tmp_path: Path) -> N
             "GROUP BY c.url HAVING count(DISTINCT r.uid) > 1"
         ).fetchall()
     assert killed_pages >= 150
-    assert len(refetched) <= 10
+    assert {url for (url,) in refetched} <= may_refetch
 
 
 def test_workers_together_keep_to_one_site_budget(tmp_path: Path) -> None:

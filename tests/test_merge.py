@@ -153,3 +153,51 @@ def test_a_journal_seeded_from_the_archive_is_crawled_incrementally_on_another_w
     assert last_run_requests(single) < 0.5 * last_run_requests(first)
     assert archiver("merge", str(second), "--into", str(archive)).returncode == exitcodes.OK
     assert same_content(archive / "archive.db", single / "archive.db") == {}
+
+
+def test_pages_a_killed_worker_archived_but_never_saved_are_read_back_from_the_archive(
+    tmp_path: Path,
+) -> None:
+    """A worker killed between writing post pages to its WARC and saving their rows; merged,
+    then the journal crawled on another worker: the pages are read from the archive's WARC."""
+    killed, other, archive = (tmp_path / n for n in ("killed", "other", "archive"))
+    with running_server(site=build_site(0, 60)) as server:
+        crawl(killed, server, "zloy_odessit")
+        with closing(sqlite3.connect(killed / "archive.db")) as db:
+            lost = {
+                url
+                for (url,) in db.execute(
+                    "SELECT url FROM posts WHERE journal = 'zloy_odessit' ORDER BY ditemid LIMIT 5"
+                )
+            }
+            marks = ",".join("?" * len(lost))
+            db.execute(f"UPDATE captures SET parsed = NULL WHERE url IN ({marks})", [*lost])
+            db.execute(
+                f"DELETE FROM post_tags WHERE ditemid IN (SELECT ditemid FROM posts "
+                f"WHERE url IN ({marks}))",
+                [*lost],
+            )
+            db.execute(f"DELETE FROM posts WHERE url IN ({marks})", [*lost])
+            db.execute("UPDATE journals SET listed_in_run = NULL")
+            db.execute("UPDATE crawl_runs SET ended_at = NULL")  # as a killed run leaves it
+            db.commit()
+        assert archiver("merge", str(killed), "--into", str(archive)).returncode == exitcodes.OK
+        seed_journal(archive, other, "zloy_odessit")
+        crawl(other, server, "zloy_odessit", "-s", f"ARCHIVER_SEEDED_FROM={archive}")
+    with closing(sqlite3.connect(other / "archive.db")) as db:
+        saved = {
+            url for (url,) in db.execute(f"SELECT url FROM posts WHERE url IN ({marks})", [*lost])
+        }
+        fetched = {
+            url
+            for (url,) in db.execute(
+                "SELECT url FROM captures WHERE run_id = (SELECT max(id) FROM crawl_runs)"
+            )
+        }
+        tags = db.execute(
+            f"SELECT count(*) FROM post_tags WHERE ditemid IN (SELECT ditemid FROM posts "
+            f"WHERE url IN ({marks}))",
+            [*lost],
+        ).fetchone()[0]
+    assert len(lost) == 5 and saved == lost and tags > 0
+    assert not fetched & lost

@@ -8,7 +8,7 @@ stamps their rows with the time they were fetched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,16 +32,17 @@ class Unreadable:
 
 
 def unsaved_pages(
-    db: Database, warc_directory: Path, journal: str
+    db: Database, warc_directories: Sequence[Path], journal: str
 ) -> Iterator[FetchedPage | Unreadable]:
-    """The journal's post pages that a run which never finished archived but did not save."""
+    """The journal's post pages that a run which never finished archived but did not save,
+    read from the first of `warc_directories` that holds their WARC file."""
     for row in store.unparsed_responses(db, urls.journal_root(journal)):
         if urls.classify(row.url).kind not in RECOVERED_KINDS:
             continue
         fetched_at = datetime.fromisoformat(row.fetched_at.replace("Z", "+00:00"))
         store.mark_recovery_tried(db, row.capture_id)
         try:
-            body = read_body(warc_directory, row)
+            body = read_body(warc_directories, row)
         except Exception as error:  # a record warcio cannot read back: zlib, headers, anything
             yield Unreadable(row.url, str(error) or type(error).__name__)
             continue
@@ -57,9 +58,10 @@ def unsaved_pages(
         )
 
 
-def read_body(warc_directory: Path, capture: store.CaptureRow) -> bytes:
+def read_body(warc_directories: Sequence[Path], capture: store.CaptureRow) -> bytes:
     """The page as the crawler's parser saw it: transfer and content codings undone."""
-    with open(warc_directory / capture.warc_file, "rb") as stream:
+    paths = [directory / capture.warc_file for directory in warc_directories]
+    with open(next((path for path in paths if path.exists()), paths[0]), "rb") as stream:
         stream.seek(capture.offset)
         record = next(iter(ArchiveIterator(stream)))
         if record.rec_headers.get_header("WARC-Target-URI") != capture.url:

@@ -40,10 +40,16 @@ class ArchiveSession:
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
         logged_in_as: str | None = None,
         commit_seconds: float = store.DEFAULT_COMMIT_SECONDS,
+        seeded_from: Path | None = None,
     ) -> None:
         output.mkdir(parents=True, exist_ok=True)
         self.output = output
         self.warc_directory = output / WARC_DIRECTORY
+        # A worker's output holds rows folded in from the archive (`archiver worker --archive`),
+        # whose captures name the archive's WARC files: pages are read back from there too.
+        self.warc_directories = (self.warc_directory,) + (
+            (seeded_from / WARC_DIRECTORY,) if seeded_from else ()
+        )
         self.db: Any = store.open_db(output / DATABASE_FILE)
         self.run_id = store.start_run(self.db, now_iso(), list(journals), logged_in_as)
         self.killed_runs = store.close_killed_runs(self.db, self.run_id, now_iso())

@@ -56,8 +56,10 @@ class ArchiveExtension:
         max_file_bytes: int,
         login: LoginSession | None = None,
         commit_seconds: float = store.DEFAULT_COMMIT_SECONDS,
+        seeded_from: Path | None = None,
     ) -> None:
         self.crawler = crawler
+        self.seeded_from = seeded_from
         self.login = login
         self.redactor = Redactor.for_values(login.secret_values if login else ())
         self.output = output
@@ -95,6 +97,7 @@ class ArchiveExtension:
             settings.getint("ARCHIVER_WARC_MAX_BYTES"),
             login,
             settings.getfloat("ARCHIVER_COMMIT_SECONDS"),
+            Path(seeded) if (seeded := settings.get("ARCHIVER_SEEDED_FROM")) else None,
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -133,6 +136,7 @@ class ArchiveExtension:
                 max_file_bytes=self.max_file_bytes,
                 logged_in_as=self.reader,
                 commit_seconds=self.commit_seconds,
+                seeded_from=self.seeded_from,
             )
             self._tell_unrecorded(self._session)
             if self.commit_seconds > 0:

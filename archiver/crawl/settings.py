@@ -82,6 +82,10 @@ ARCHIVER_WARC_MAX_BYTES = 1_000_000_000
 # The database is committed every ARCHIVER_COMMIT_SECONDS, many pages at once (0: after every
 # page). A run killed between commits loses no page: its WARC records are read back next run.
 ARCHIVER_COMMIT_SECONDS = 5.0
+# Set by `archiver worker --archive`: the archive whose rows of the journal were folded into
+# this output first. Pages a killed run on another worker archived but did not save are read
+# back from the archive's WARC files (merged in), not fetched again.
+ARCHIVER_SEEDED_FROM = ""
 # Workers (`archiver worker`) share one budget of ARCHIVER_SITE_RATE requests a second to
 # LiveJournal's hosts, counted in the Redis at ARCHIVER_BUDGET_REDIS (0 or empty: no budget).
 ARCHIVER_SITE_RATE = 0

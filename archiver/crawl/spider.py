@@ -82,7 +82,7 @@ class JournalSpider(scrapy.Spider):
     def _recover(self, journal: str) -> Iterator[Output]:
         """Pages an earlier, killed run archived but did not save: parsed from the WARC."""
         session = archive_of(self.crawler).session
-        for page in unsaved_pages(session.db, session.warc_directory, journal):
+        for page in unsaved_pages(session.db, session.warc_directories, journal):
             if isinstance(page, Unreadable):
                 self.logger.warning("cannot recover %s from the WARC: %s", page.url, page.reason)
             else:

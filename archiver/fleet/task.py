@@ -43,6 +43,7 @@ class WorkerConfig:
     def crawl_command(self, journal: str, full: bool) -> list[str]:
         settings = [
             f"ARCHIVER_WARC_PREFIX=archiver-{self.name}",
+            *([f"ARCHIVER_SEEDED_FROM={self.archive}"] if self.archive else []),
             *(
                 [f"ARCHIVER_SITE_RATE={self.site_rate}", f"ARCHIVER_BUDGET_REDIS={self.broker}"]
                 if self.site_rate > 0
