@@ -17,6 +17,7 @@ import click
 
 from archiver import exitcodes
 from archiver.archive.layout import DATABASE_FILE, DEFAULT_OUTPUT
+from archiver.command_name import command_name
 from archiver.journals_file import journals_in
 from archiver.sample.defaults import DEFAULT_BULK_POSTS
 
@@ -281,7 +282,7 @@ def demo(output: Path, posts: int, revision: int) -> None:
         result = run_crawl(list(site.journals), settings)
     click.echo(result.summary)
     click.echo(archive_summary(output / DATABASE_FILE))
-    click.echo(f"Explore it: .venv/bin/archiver serve {output}")
+    click.echo(f"Explore it: {command_name()} serve {output}")
     expected_unavailable = result.exit_code in (exitcodes.OK, exitcodes.JOURNAL_UNAVAILABLE)
     sys.exit(exitcodes.OK if expected_unavailable else result.exit_code)
 

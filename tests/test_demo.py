@@ -23,6 +23,9 @@ def test_make_demo_archives_the_sample_journals(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     out = done.stdout
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    # A normal run warns of nothing: no deprecation, no middleware switched off, no media file
+    # over the size cap (which its `media` row records).
+    assert "warning" not in done.stderr.lower(), done.stderr[-3000:]
     assert "publicsuffix" not in done.stderr  # nothing but the sample server is contacted
     assert "journals:" in out and "posts:" in out and "widget items:" in out
     assert "archiver serve" in out

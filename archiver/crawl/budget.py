@@ -76,7 +76,7 @@ class SiteBudgetMiddleware:
         rate = crawler.settings.getint("ARCHIVER_SITE_RATE")
         redis_url = crawler.settings.get("ARCHIVER_BUDGET_REDIS")
         if rate <= 0 or not redis_url:
-            raise NotConfigured("no shared site budget")
+            raise NotConfigured  # no shared site budget (with a reason, Scrapy warns)
         return cls(crawler, SiteBudget(redis_url, rate))
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:

@@ -52,7 +52,7 @@ def run_crawl(
     verify_certificates_with_a_session(settings)
     try:
         with output_lock(output):
-            return _crawl(journals, process or CrawlerProcess(settings, install_root_handler=True))
+            return _crawl(journals, process or CrawlerProcess(settings))
     except LockHeld as held:
         return CrawlResult(exitcodes.LOCK_HELD, str(held))
 

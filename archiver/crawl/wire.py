@@ -110,12 +110,27 @@ class _RecordingAgent(_ScrapyAgent):  # type: ignore[misc]
         return super()._cb_latency(result, request, start_time)
 
 
+class _CappedDownloadsAsInfo(logging.Filter):
+    """Scrapy warns of every download it cancels at `download_maxsize`. For a media file over
+    ARCHIVER_MEDIA_MAX_BYTES that is the plan working (its `media` row says so), not a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and "larger than download max size" in str(record.msg):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+_HTTP11_LOGGER = logging.getLogger("scrapy.core.downloader.handlers.http11")
+
+
 class RecordingDownloadHandler(HTTP11DownloadHandler):  # type: ignore[misc]
     """Scrapy's HTTP/1.1 handler, with every exchange's wire bytes in `request.meta`."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._pool._factory = _RecordingFactory
+        if not any(isinstance(f, _CappedDownloadsAsInfo) for f in _HTTP11_LOGGER.filters):
+            _HTTP11_LOGGER.addFilter(_CappedDownloadsAsInfo())
 
     async def download_request(self, request: Request) -> Response:
         # A retry copies the meta of the failed attempt: none of its capture may carry over.

@@ -350,6 +350,8 @@ def running_server(
         asyncio.run_coroutine_threadsafe(server.close(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
+        if not thread.is_alive():
+            loop.close()
 
 
 async def serve_forever(server: SampleServer, host: str, port: int) -> None:
