@@ -17,6 +17,7 @@ import click
 
 from archiver import exitcodes
 from archiver.archive.layout import DATABASE_FILE, DEFAULT_OUTPUT
+from archiver.cli_options import CONTACT_OPTION
 from archiver.command_name import command_name
 from archiver.journals_file import journals_in
 from archiver.sample.defaults import DEFAULT_BULK_POSTS
@@ -206,6 +207,7 @@ def sample_server(
     help="A browser's cookies.txt with your LiveJournal login (kept in OUTPUT/.session).",
 )
 @click.option("--logged-out", is_flag=True, help="Ignore OUTPUT/.session: crawl logged out.")
+@CONTACT_OPTION
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting NAME=VALUE.")
 def crawl(
     journals: tuple[str, ...],
@@ -215,6 +217,7 @@ def crawl(
     full: bool,
     cookies_file: Path | None,
     logged_out: bool,
+    contact: str | None,
     overrides: tuple[str, ...],
 ) -> None:
     """Archive JOURNALS into OUTPUT/archive.db and OUTPUT/warc/.
@@ -232,6 +235,8 @@ def crawl(
     if output.exists() and not output.is_dir():
         raise click.BadParameter(f"{output} is a file, not a directory", param_hint="--output")
     given = dict(_setting(o) for o in overrides)
+    if contact:
+        given.setdefault("ARCHIVER_CONTACT_URL", contact)
     if sys.stderr.isatty():
         # A person is watching: a progress line instead of Scrapy's log lines.
         given = {"ARCHIVER_PROGRESS": "True", "LOG_LEVEL": "WARNING", **given}

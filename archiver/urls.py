@@ -27,15 +27,44 @@ def is_valid_username(name: str) -> bool:
 
 
 def journal_name(text: str) -> str | None:
-    """The username a person means: `zloy_odessit`, `ZLOY-ODESSIT` or a journal URL such as
-    `https://zloy-odessit.livejournal.com/123.html`; None when it names no journal."""
+    """The username a person means: `zloy_odessit`, `ZLOY-ODESSIT`, `@zloy_odessit` or a
+    journal URL such as `https://zloy-odessit.livejournal.com/123.html`,
+    `www.livejournal.com/users/zloy_odessit/` or `users.livejournal.com/zloy-odessit/`; None
+    when it names no journal."""
     text = text.strip()
-    if "://" in text or text.endswith(f".{LJ_DOMAIN}") or f".{LJ_DOMAIN}/" in text:
-        host = urlsplit(text if "://" in text else f"https://{text}").hostname or ""
-        name = username_from_host(host)
+    if "://" in text or text.endswith(LJ_DOMAIN) or f"{LJ_DOMAIN}/" in text:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+        name = _name_in_path(parts.hostname or "", parts.path) or username_from_host(
+            parts.hostname or ""
+        )
     else:
-        name = text.lower().replace("-", "_")
+        name = text.removeprefix("@").lower().replace("-", "_")
     return name if name is not None and is_valid_username(name) else None
+
+
+# Hosts that name a journal in the path: LiveJournal's old URL forms, still linked and still
+# redirected, and users.livejournal.com, where names with a leading or trailing underscore live.
+_PATH_NAMED = {
+    LJ_DOMAIN: ("users", "~", "community"),
+    f"www.{LJ_DOMAIN}": ("users", "~", "community"),
+    f"users.{LJ_DOMAIN}": ("",),
+    f"community.{LJ_DOMAIN}": ("",),
+}
+
+
+def _name_in_path(host: str, path: str) -> str | None:
+    prefixes = _PATH_NAMED.get(host.lower())
+    segments = [s for s in path.split("/") if s]
+    if prefixes is None or not segments:
+        return None
+    first = segments[0]
+    if "" in prefixes:
+        return first.lower().replace("-", "_")
+    if first.startswith("~") and "~" in prefixes:
+        return first[1:].lower().replace("-", "_")
+    if first in prefixes and len(segments) > 1:
+        return segments[1].lower().replace("-", "_")
+    return None
 
 
 def journal_host(username: str) -> str:

@@ -371,6 +371,7 @@ def test_a_second_run_on_a_locked_output_exits_at_once_and_changes_nothing(
             [
                 *(str(Path(sys.executable).parent / "scrapy"), "crawl", "journal"),
                 *("-a", "journal=tea_club", "-s", f"ARCHIVER_OUTPUT={tmp_path}"),
+                *("-s", "ARCHIVER_CONTACT_URL=mailto:operator@example.org"),
             ],
             capture_output=True,
             text=True,

@@ -257,33 +257,60 @@ def test_backoff_reads_retry_after_in_both_forms() -> None:
     assert wait_before_retry("soon", 1, now, base=5, cap=600) == 10
 
 
-def test_the_readme_crontab_lines_run_as_written(tmp_path: Path) -> None:
+def readme_crontab() -> tuple[dict[str, str], list[str]]:
+    """The README's crontab: its variable lines, and the command of each entry."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    lines = [line for line in readme.splitlines() if "cd /srv/archiver && " in line]
-    assert len(lines) == 2
-    journals = tmp_path / "journals.txt"
-    journals.write_text("zloy_odessit\ntea_club\n")
-    output = tmp_path / "lj"
+    block = readme.split("\n```\nMAILTO=", 1)[1].split("\n```", 1)[0]
+    variables, commands = {}, []
+    for line in ("MAILTO=" + block).splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, _, value = line.partition("=")
+        if name.isidentifier() and " " not in name:
+            variables[name] = value
+        else:
+            commands.append(line.split(maxsplit=5)[5])  # after minute hour dom month dow
+    return variables, commands
+
+
+def run_as_cron(command: str, home: Path, variables: dict[str, str], proxy: str) -> tuple[int, str]:
+    """`command` run the way cron runs it: by sh, in the user's home, with cron's PATH. The one
+    change: `--proxy`, so that the sample server is LiveJournal."""
+    command = command.replace(
+        ".venv/bin/archiver crawl", f".venv/bin/archiver crawl --proxy {proxy} {' '.join(FAST)}"
+    )
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SHELL": "/bin/sh", **variables}
+    done = subprocess.run(
+        ["/bin/sh", "-c", command], cwd=home, env=env, capture_output=True, text=True, timeout=600
+    )
+    return done.returncode, done.stdout + done.stderr  # what cron would mail
+
+
+def test_the_readme_crontab_works_on_the_first_night_and_mails_a_failure(tmp_path: Path) -> None:
+    from archiver.archive.lock import output_lock
+
+    variables, (nightly, sunday) = readme_crontab()
+    assert variables["MAILTO"] and variables["ARCHIVER_CONTACT_URL"]
+    assert "--full" in sunday and "--full" not in nightly
+    home = tmp_path / "home"
+    checkout = home / "archiver"
+    checkout.mkdir(parents=True)
+    (checkout / ".venv").symlink_to(Path(sys.executable).parents[1])
+    (checkout / "journals.txt").write_text("zloy_odessit\n# the tea club too\ntea-club\n")
+    archive, log = home / "lj", home / "lj" / "crawl.log"
     with running_server(site=build_site(0, 60)) as server:
-        for line in lines:
-            command = line.split("cd /srv/archiver && ", 1)[1].split(" >> ", 1)[0]
-            words = [
-                str(journals) if w == "journals.txt" else str(output) if w == "/srv/lj" else w
-                for w in command.split()
-            ]
-            assert words[0] == ".venv/bin/archiver"
-            done = subprocess.run(
-                [
-                    *(str(Path(sys.executable).parent / "archiver"), *words[1:]),
-                    *("--proxy", server.proxy_url, *FAST),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            assert done.returncode == exitcodes.OK, done.stdout + done.stderr[-3000:]
-            assert done.stdout.strip().endswith("crawl finished")
-    db = sqlite3.connect(output / "archive.db")
+        # The first night: nothing exists yet but the checkout; a good run mails nothing.
+        status, mailed = run_as_cron(nightly, home, variables, server.proxy_url)
+        assert (status, mailed) == (0, "")
+        assert log.read_text().strip().endswith("crawl finished")
+        # Sunday's full run meets a run that still holds the lock: the mail says so plainly.
+        with output_lock(archive):
+            status, mailed = run_as_cron(sunday, home, variables, server.proxy_url)
+        assert "is still writing to" in mailed and "this run did nothing (exit 6)" in mailed
+        assert "this --full run is skipped: start it again once that run has ended" in mailed
+        status, mailed = run_as_cron(sunday, home, variables, server.proxy_url)
+        assert (status, mailed) == (0, "")
+    db = sqlite3.connect(archive / "archive.db")
     runs = db.execute("select journals, outcome from crawl_runs").fetchall()
     assert runs == [('["zloy_odessit", "tea_club"]', "success")] * 2
 

@@ -10,6 +10,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archiver.archive.layout import LOCK_FILE
@@ -30,12 +31,19 @@ def output_lock(output: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
             raise LockHeld(
-                f"another archiver run (pid {holder}) is writing to {output}; this run did nothing"
+                f"another archiver run ({_holder(fd)}) is still writing to {output}; "
+                "this run did nothing"
             ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        os.pwrite(fd, f"{os.getpid()} {started}\n".encode("ascii"), 0)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _holder(fd: int) -> str:
+    """`pid 4242, started 2026-12-02 03:17 UTC`, as the holder wrote it."""
+    pid, _, started = os.pread(fd, 80, 0).decode("ascii", "replace").strip().partition(" ")
+    return f"pid {pid or '?'}" + (f", started {started}" if started else "")

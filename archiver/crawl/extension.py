@@ -80,7 +80,11 @@ class ArchiveExtension:
         warcinfo = {
             "http-header-user-agent": str(settings.get("USER_AGENT")),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-            "operator-contact": str(settings.get("ARCHIVER_CONTACT_URL")),
+            **(
+                {"operator-contact": contact}
+                if (contact := settings.get("ARCHIVER_CONTACT_URL"))
+                else {}
+            ),
             "crawl-settings": json.dumps(
                 {name: _shown(name, settings.get(name)) for name in WARCINFO_SETTINGS},
                 sort_keys=True,

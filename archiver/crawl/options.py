@@ -36,6 +36,21 @@ def check_settings(settings: BaseSettings) -> None:
     mode = settings.get("ARCHIVER_MEDIA")
     if mode not in MODES:
         raise ValueError(f"-s ARCHIVER_MEDIA={mode}: it must be one of {', '.join(MODES)}")
+    problem = contact_problem(settings.get("ARCHIVER_CONTACT_URL"), settings.get("ARCHIVER_PROXY"))
+    if problem:
+        raise ValueError(problem)
+
+
+def contact_problem(contact: str | None, proxy: str | None) -> str | None:
+    """Why a crawl may not start without saying who runs it: LiveJournal's operators read the
+    User-Agent to reach the person behind a crawl, not the authors of the tool."""
+    if proxy or (contact or "").strip():
+        return None
+    return (
+        "say who runs this crawl, so that LiveJournal's operators can reach you: --contact URL "
+        "(or -s ARCHIVER_CONTACT_URL=URL, or ARCHIVER_CONTACT_URL in the environment), "
+        "for instance https://you.example/ or mailto:you@example.org"
+    )
 
 
 def plan_options(settings: BaseSettings, reader: str | None = None) -> PlanOptions:

@@ -54,7 +54,12 @@ def run_crawl(
         with output_lock(output):
             return _crawl(journals, process or CrawlerProcess(settings))
     except LockHeld as held:
-        return CrawlResult(exitcodes.LOCK_HELD, str(held))
+        then = (
+            "this --full run is skipped: start it again once that run has ended"
+            if settings.getbool("ARCHIVER_FULL")
+            else "the next run goes on from what that one saves"
+        )
+        return CrawlResult(exitcodes.LOCK_HELD, f"{held} (exit 6); {then}")
 
 
 def _output_problem(output: Path) -> str | None:

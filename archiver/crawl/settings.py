@@ -1,5 +1,7 @@
 """Scrapy settings: only what differs from Scrapy's defaults. Our own settings are ARCHIVER_*."""
 
+import os
+
 from archiver.archive import layout
 from archiver.plan.failures import ANSWERED_ERROR_STATUSES
 from archiver.plan.media import DEFAULT_DENIED_HOSTS
@@ -37,8 +39,10 @@ ARCHIVER_MEDIA_DENY_HOSTS = list(DEFAULT_DENIED_HOSTS)
 ARCHIVER_USE_SESSION = True
 
 # Shown to LiveJournal's operators in the User-Agent, `archiver/VERSION (+ARCHIVER_CONTACT_URL)`,
-# so they can reach whoever runs the crawl. `-s USER_AGENT=...` replaces the whole string.
-ARCHIVER_CONTACT_URL = "https://github.com/archiver-lj/archiver"
+# and in each WARC file's warcinfo, so they can reach whoever runs the crawl: required for a
+# crawl of livejournal.com (`--contact`, `-s`, or the environment). Through a proxy (the sample
+# server) the User-Agent names the project instead. `-s USER_AGENT=...` replaces the string.
+ARCHIVER_CONTACT_URL = os.environ.get("ARCHIVER_CONTACT_URL", "")
 
 # Polite by default.
 ROBOTSTXT_OBEY = True

@@ -11,7 +11,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from archiver import __version__, store
+from archiver import PROJECT_URL, __version__, store
 from archiver.archive.recover import Unreadable, unsaved_pages
 from archiver.crawl.extension import archive_of
 from archiver.crawl.options import login_session, media_options, plan_options
@@ -37,7 +37,7 @@ class JournalSpider(scrapy.Spider):
         super().update_settings(settings)
         # Built here, not in settings.py, so that `-s ARCHIVER_CONTACT_URL=...` reaches it; an
         # explicit `-s USER_AGENT=...` (a higher priority) still wins.
-        contact = settings.get("ARCHIVER_CONTACT_URL")
+        contact = settings.get("ARCHIVER_CONTACT_URL") or PROJECT_URL
         settings.set("USER_AGENT", f"archiver/{__version__} (+{contact})", priority="spider")
 
     def __init__(self, journal: str = "", journals: str = "", **kwargs: Any) -> None:

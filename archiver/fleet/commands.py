@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from archiver import exitcodes
+from archiver.cli_options import CONTACT_OPTION
 
 
 @click.command()
@@ -121,6 +122,7 @@ def enqueue(journals: tuple[str, ...], journals_file: Path | None, full: bool, b
     default=None,
     help="Seconds before a journal a lost worker held is given to another  [default: 6 hours]",
 )
+@CONTACT_OPTION
 @click.option("-s", "--set", "overrides", multiple=True, help="Scrapy setting NAME=VALUE.")
 def worker(
     output: Path,
@@ -130,14 +132,22 @@ def worker(
     proxy: str,
     site_rate: int,
     visibility_timeout: float | None,
+    contact: str | None,
     overrides: tuple[str, ...],
 ) -> None:
     """Take journals from the queue one at a time and crawl each into OUTPUT."""
     import socket
 
+    from archiver.crawl.options import contact_problem
     from archiver.fleet.app import DEFAULT_VISIBILITY_TIMEOUT, TASK, make_app
     from archiver.fleet.task import WorkerConfig, configure, crawl_journal
 
+    given = dict(o.partition("=")[::2] for o in overrides)
+    problem = contact_problem(given.get("ARCHIVER_CONTACT_URL", contact), proxy)
+    if problem:
+        raise click.UsageError(problem)
+    if contact:
+        overrides = (f"ARCHIVER_CONTACT_URL={contact}", *overrides)
     _reachable(broker)
     name = name or socket.gethostname()
     output.mkdir(parents=True, exist_ok=True)
