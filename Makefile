@@ -10,6 +10,8 @@ OUTPUT ?= output
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	# The distribution was called "archiver" before 0.1.0 was packaged: not both at once.
+	$(PY) -m pip uninstall -q -y archiver 2>/dev/null || true
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 

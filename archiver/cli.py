@@ -36,7 +36,7 @@ OUTPUT_ARGUMENT = click.argument(
 
 
 @click.group()
-@click.version_option(package_name="archiver")
+@click.version_option(package_name="livejournal-archiver")
 def main() -> None:
     """Archive LiveJournal journals into SQLite and WARC files."""
 

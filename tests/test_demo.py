@@ -36,6 +36,9 @@ def test_make_demo_archives_the_sample_journals(tmp_path: Path) -> None:
     assert statuses["old_name"] == "renamed"
     assert statuses["zloy_odessit"] == "active"
     posts = db.execute("select count(*) from posts").fetchone()[0]
+    # The tally counts what the archive gained: each comment once, however many pages show it.
+    comments = db.execute("select count(*) from comments").fetchone()[0]
+    assert f"comments: {comments} new, " in out
     assert f"posts:           {posts}" in out
     assert posts > 150
     # The command the demo prints to explore the archive, and the Datasette it starts.

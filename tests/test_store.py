@@ -444,6 +444,20 @@ def test_saving_a_comment_twice_gives_one_row(db: Database) -> None:
     }
 
 
+def test_saving_a_comment_says_what_the_archive_gained(db: Database) -> None:
+    """The run's tally counts comments the archive did not have, and those it learnt more of:
+    a comment seen folded on a post page and then whole on its thread page is one comment."""
+    folded = replace(COMMENT, subject=None, body_html=None, collapsed=True)
+    assert store.save_comment(db, folded, T1) == "new"
+    assert store.save_comment(db, folded, T2) == "unchanged"  # only seen again
+    assert store.save_comment(db, COMMENT, T2) == "updated"  # its text, unfolded
+    assert store.save_comment(db, COMMENT, T2) == "unchanged"
+    # Folded again later: the text is kept, the fold is news.
+    assert store.save_comment(db, folded, T2) == "updated"
+    assert store.save_comment(db, replace(COMMENT, state="deleted"), T2) == "updated"
+    assert rows(db, "SELECT count(*) AS n FROM comments") == [{"n": 1}]
+
+
 def test_a_comment_deleted_later_keeps_the_text_seen_before(db: Database) -> None:
     store.save_comment(db, COMMENT, T1)
     gone = replace(COMMENT, subject=None, body_html=None, poster=None, state="deleted")

@@ -58,7 +58,7 @@ class RebuildReport:
         s = self.saved
         lines = [
             f"WARC files: {self.files}; records read: {self.records}; pages parsed: {self.pages}",
-            f"posts: {s['new'] + s['changed'] + s['unchanged']}; comments: {s['comments']}; "
+            f"posts: {s['new'] + s['changed'] + s['unchanged']}; comments: {s['comments_new']}; "
             f"journals: {s['journals']}; errors rows: {s['errors']}",
         ]
         if self.problems:

@@ -166,6 +166,7 @@ class StorePipeline:
         c = self.counts
         return (
             f"{requests} requests; posts: {c['new']} new, {c['changed']} changed, "
-            f"{c['unchanged']} unchanged, {c['deleted']} gone; {c['comments']} comments; "
+            f"{c['unchanged']} unchanged, {c['deleted']} gone; "
+            f"comments: {c['comments_new']} new, {c['comments_updated']} updated; "
             f"{c['errors']} errors"
         )

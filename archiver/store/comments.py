@@ -13,15 +13,34 @@ from archiver.store.rows import insert, item_row, one, touch, upsert
 KEPT_COMMENT_FIELDS = ("parent_talkid", "poster", "subject", "body_html", "posted_text", "posted")
 
 
+# What a comment is, as against when and where it was seen.
+_BOOKKEEPING = frozenset({"journal", "talkid", "first_seen", "last_seen", "capture_id"})
+
+
 def save_comment(
     db: Database, item: CommentItem, seen_at: str, capture_id: int | None = None
-) -> None:
-    """Upsert a comment on (journal, talkid); text seen earlier is never lost."""
+) -> str:
+    """Upsert a comment on (journal, talkid); text seen earlier is never lost. Return what the
+    archive gained: `new`, `updated` (its text, state or fold changed) or `unchanged`."""
     row = item_row(item, first_seen=seen_at, last_seen=seen_at, capture_id=capture_id)
     row["collapsed"] = int(item.collapsed)
+    content = [c for c in row if c not in _BOOKKEEPING]
     with db.atomic():
         ensure_journal(db, item.journal, seen_at)
+        before = db.execute(
+            f"SELECT {', '.join(f'[{c}]' for c in content)} FROM comments "
+            "WHERE journal = ? AND talkid = ?",
+            [item.journal, item.talkid],
+        ).fetchone()
         upsert(db, "comments", row, ["journal", "talkid"], keep_known=KEPT_COMMENT_FIELDS)
+    if before is None:
+        return "new"
+    kept = set(KEPT_COMMENT_FIELDS)
+    after = [
+        old if row[c] is None and c in kept else row[c]
+        for c, old in zip(content, before, strict=True)
+    ]
+    return "unchanged" if after == list(before) else "updated"
 
 
 def save_comment_policy(

@@ -87,8 +87,7 @@ def _save_one(
         save_comment_policy(db, item, seen_at, capture_id=capture_id)
         return "policies"
     if isinstance(item, CommentItem):
-        save_comment(db, item, seen_at, capture_id=capture_id)
-        return "comments"
+        return f"comments_{save_comment(db, item, seen_at, capture_id=capture_id)}"
     if isinstance(item, LockedPostItem):
         save_locked_post(db, item, seen_at, capture_id=capture_id)
         return "locked"
