@@ -10,6 +10,7 @@ LOCK_HELD = 6  # another run holds the output's lock
 VERIFY_FAILED = 7  # `archiver verify` found an incomplete record, a bad digest or a wrong row
 SESSION_EXPIRED = 8  # the LiveJournal login ended mid-run: log in again (`archiver login`)
 BROKER_UNREACHABLE = 9  # Redis (the workers' queue and shared budget) could not be reached
+OFFLINE = 10  # no request got an answer: no network, DNS or the proxy down
 
 MEANINGS = {
     OK: "success",
@@ -22,4 +23,5 @@ MEANINGS = {
     VERIFY_FAILED: "verify found problems",
     SESSION_EXPIRED: "the LiveJournal session has ended: log in again",
     BROKER_UNREACHABLE: "Redis could not be reached",
+    OFFLINE: "nothing could be reached: offline?",
 }

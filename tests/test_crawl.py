@@ -236,21 +236,6 @@ def test_adult_journal_is_crawled_with_the_cookie(tmp_path: Path) -> None:
     assert posts.fetchone()[0] == 12
 
 
-def test_unreachable_journal(tmp_path: Path) -> None:
-    done = run_archiver(
-        "crawl",
-        "zloy_odessit",
-        "--output",
-        str(tmp_path),
-        "--proxy",
-        "http://127.0.0.1:9",
-        "-s",
-        "RETRY_TIMES=0",
-    )
-    assert done.returncode == exitcodes.JOURNAL_UNAVAILABLE
-    assert "could not be reached" in done.stdout
-
-
 def test_parse_command_prints_json_lines(tmp_path: Path) -> None:
     page = ROOT / "archiver" / "sample" / "data" / "kelijah-266579-schemius.html"
     done = run_archiver("parse", str(page), "--url", "https://kelijah.livejournal.com/266579.html")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from archiver import exitcodes
 from archiver.items import (
     CaptureRef,
     ErrorItem,
@@ -273,13 +274,35 @@ def test_a_post_redirected_to_another_journal_is_not_a_rename() -> None:
 
 
 def test_a_front_page_that_cannot_be_fetched_makes_the_journal_unreachable() -> None:
-    plan = CrawlPlan(["zloy_odessit"])
-    (step,) = plan.on_failure(f"{ROOT}/", "zloy_odessit", "Connection refused", None)
+    plan = CrawlPlan(["zloy_odessit"], PlanOptions(proxy="http://127.0.0.1:9"))
+    reason = "DownloadConnectionRefusedError: Connection was refused by other side: 111"
+    (step,) = plan.on_failure(f"{ROOT}/", "zloy_odessit", reason, None)
     assert isinstance(step, PageItems)
-    error, journal = step.items
-    assert error == ErrorItem(url=f"{ROOT}/", kind="network", message="Connection refused")
-    assert isinstance(journal, JournalItem) and journal.status == "unreachable"
+    (error,) = step.items
+    cause = "zloy-odessit.livejournal.com through http://127.0.0.1:9 refused the connection"
+    assert error == ErrorItem(url=f"{ROOT}/", kind="network", message=f"{cause}: {reason}")
     assert plan.unavailable() == {"zloy_odessit": "unreachable"}
+    # Its status is saved at the end, and only if something else answered.
+    (journal,) = plan.closing_items(anything_answered=True)
+    assert isinstance(journal, JournalItem) and journal.status == "unreachable"
+    assert journal.status_text == f"{cause}: {reason}"
+    assert plan.outcome(1, None).exit_code == exitcodes.JOURNAL_UNAVAILABLE
+
+
+def test_a_run_where_nothing_answered_is_offline_and_changes_no_status() -> None:
+    plan = CrawlPlan(["zloy_odessit", "tea_club"])
+    for journal in ("zloy_odessit", "tea_club"):
+        root = f"https://{journal.replace('_', '-')}.livejournal.com/"
+        reason = f"CannotResolveHostError: DNS lookup failed: no results for {root[8:-1]}"
+        plan.on_failure(root, journal, reason, None)
+    assert plan.closing_items(anything_answered=False) == ()
+    outcome = plan.outcome(2, None, anything_answered=False)
+    assert (outcome.name, outcome.exit_code) == ("offline", exitcodes.OFFLINE)
+    assert outcome.summary.startswith(
+        "nothing could be reached, not one answer: could not resolve "
+        "zloy-odessit.livejournal.com (no network, or a DNS failure?): CannotResolveHostError"
+    )
+    assert "No journal's status was changed" in outcome.summary
 
 
 def test_a_post_that_fails_is_an_http_error_and_nothing_more() -> None:

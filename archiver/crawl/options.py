@@ -60,6 +60,7 @@ def plan_options(settings: BaseSettings, reader: str | None = None) -> PlanOptio
         full=settings.getbool("ARCHIVER_FULL"),
         refresh_window=settings.getint("ARCHIVER_REFRESH_WINDOW"),
         max_deleted_share=settings.getfloat("ARCHIVER_MAX_DELETED_SHARE"),
+        proxy=settings.get("ARCHIVER_PROXY") or "",
     )
 
 

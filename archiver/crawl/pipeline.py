@@ -112,9 +112,12 @@ class StorePipeline:
             self._mark_deletions(plan)
         stats = self.crawler.stats
         requests = int(stats.get_value("downloader/request_count", 0)) if stats else 0
-        outcome = plan.outcome(self.counts["errors"], None if finished else reason)
+        answered = requests == 0 or bool(stats and stats.get_value("downloader/response_count"))
+        outcome = plan.outcome(self.counts["errors"], None if finished else reason, answered)
         session = self.archive.session
         try:
+            if closing := plan.closing_items(answered):
+                store.save_page(session.db, closing, now_iso(), capture_id=None, run_id=None)
             store.finish_run(
                 session.db,
                 session.run_id,

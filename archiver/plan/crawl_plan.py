@@ -86,6 +86,11 @@ class CrawlPlan:
         self._asked: set[str] = set()
         self.gave_up_rate_limited = False
         self.session_lost: SessionLost | None = None
+        # A journal whose front page got no answer at all: its status is saved when the run
+        # ends, and only if something else answered (a machine offline is not every journal
+        # gone). The first such failure says why.
+        self._unanswered: dict[str, JournalItem] = {}
+        self.first_unanswered: str | None = None
 
     # ------------------------------------------------------------ journals
 
@@ -276,20 +281,29 @@ class CrawlPlan:
     ) -> list[Step]:
         """A fetch given up on: `status` is the last answer's, None when there was none."""
         kind = failure_kind(status)
-        message = failure_message(status, reason)
+        message = failure_message(status, reason, url, self.options.proxy)
         saves: list[Item] = [self._error(url, kind, message)]
+        if status is None:
+            self.first_unanswered = self.first_unanswered or message
         # A busy LiveJournal is not the journal gone: its status stays as it was.
         if kind != "rate-limited" and journal and _is_front_page(url, journal):
             self.state(journal).seen("unreachable")
-            saves.append(
-                JournalItem(
-                    username=journal,
-                    url=urls.journal_root(journal),
-                    status="unreachable",
-                    status_text=message,
-                )
+            unreachable = JournalItem(
+                username=journal,
+                url=urls.journal_root(journal),
+                status="unreachable",
+                status_text=message,
             )
+            if status is None:
+                self._unanswered[journal] = unreachable
+            else:
+                saves.append(unreachable)
         return [PageItems(tuple(saves), None, url)]
+
+    def closing_items(self, anything_answered: bool) -> tuple[Item, ...]:
+        """What to save when the run ends: the statuses of journals that gave no answer, when
+        something else did."""
+        return tuple(self._unanswered.values()) if anything_answered else ()
 
     def _error(self, url: str, kind: str, message: str) -> ErrorItem:
         ref = urls.classify(url)
@@ -311,13 +325,16 @@ class CrawlPlan:
     def implausible_listing(self, journal: str, missing: int, live: int) -> str | None:
         return deletions.implausible_listing(journal, missing, live, self.options.max_deleted_share)
 
-    def outcome(self, errors: int, stopped_early: str | None) -> CrawlOutcome:
+    def outcome(
+        self, errors: int, stopped_early: str | None, anything_answered: bool = True
+    ) -> CrawlOutcome:
         return CrawlOutcome.decide(
             journals=self.journals,
             statuses=self.statuses,
             errors=errors,
             gave_up_rate_limited=self.gave_up_rate_limited,
             stopped_early=stopped_early,
+            offline=None if anything_answered else self.first_unanswered,
         )
 
 

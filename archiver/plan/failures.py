@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from archiver.plan.backoff import RATE_LIMIT_STATUSES
 
 # The pages whose redirect to another journal means the journal was renamed.
@@ -19,5 +21,29 @@ def failure_kind(status: int | None) -> str:
     return "rate-limited" if status in RATE_LIMIT_STATUSES else "http"
 
 
-def failure_message(status: int | None, reason: str) -> str:
-    return f"HTTP {status} after retries" if status is not None else reason
+def failure_message(status: int | None, reason: str, url: str = "", proxy: str = "") -> str:
+    """What went wrong, cause first: `could not resolve zloy-odessit.livejournal.com (no
+    network?)`, then the exception's own words."""
+    if status is not None:
+        return f"HTTP {status} after retries"
+    host = urlsplit(url).hostname or url
+    name = reason.split(":", 1)[0]
+    if name in _NO_ANSWER:
+        cause = _NO_ANSWER[name].format(host=host, proxy=proxy or "the proxy")
+        if proxy and name != "CannotResolveHostError":
+            cause = cause.replace(host, f"{host} through {proxy}", 1)
+        return f"{cause}: {reason}"
+    return reason
+
+
+# Scrapy's exceptions for a request that got no answer, by what a person should check.
+_NO_ANSWER = {
+    "CannotResolveHostError": "could not resolve {host} (no network, or a DNS failure?)",
+    "DNSLookupError": "could not resolve {host} (no network, or a DNS failure?)",
+    "DownloadConnectionRefusedError": "{host} refused the connection",
+    "ConnectionRefusedError": "{host} refused the connection",
+    "DownloadTimeoutError": "{host} did not answer in time",
+    "TCPTimedOutError": "{host} did not answer in time",
+    "TimeoutError": "{host} did not answer in time",
+    "NoRouteError": "no route to {host} (no network?)",
+}

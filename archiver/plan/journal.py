@@ -26,6 +26,7 @@ class PlanOptions:
     max_deleted_share: float = 0.5  # ARCHIVER_MAX_DELETED_SHARE
     # The account whose LiveJournal session the crawl uses (OUTPUT/.session); None: logged out.
     reader: str | None = None
+    proxy: str = ""  # ARCHIVER_PROXY, named in the errors of requests that got no answer
 
 
 def journal_names(journal: str = "", journals: str = "") -> list[str]:

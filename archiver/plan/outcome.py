@@ -36,6 +36,7 @@ class CrawlOutcome:
         errors: int,
         gave_up_rate_limited: bool,
         stopped_early: str | None = None,
+        offline: str | None = None,  # why no request got an answer, when none did
     ) -> CrawlOutcome:
         if stopped_early == WARC_WRITE_FAILED:
             return cls(
@@ -65,6 +66,13 @@ class CrawlOutcome:
                 "Redis, which holds the workers' shared site budget, could not be reached: the "
                 "crawl stopped; what it saved is kept, nothing was marked deleted, the next run "
                 "goes on",
+            )
+        if offline:
+            return cls(
+                "offline",
+                exitcodes.OFFLINE,
+                f"nothing could be reached, not one answer: {offline}. Is this machine online? "
+                "No journal's status was changed and nothing was marked deleted",
             )
         gone = {name: statuses[name] for name in journals if statuses.get(name) in UNAVAILABLE}
         if gone:
