@@ -10,6 +10,7 @@ import sys
 from contextlib import nullcontext, suppress
 from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from archiver.journals_file import journals_in
 from archiver.sample.defaults import DEFAULT_BULK_POSTS
 
 if TYPE_CHECKING:
+    from archiver.progress_display import LiveBar
     from archiver.sample.faults import FaultOptions
 
 # Every command imports what it needs when it runs: a cron run loads neither the sample
@@ -401,12 +403,14 @@ def rebuild(output: Path, into: Path | None) -> None:
     if into is not None and into.exists():
         raise click.BadParameter(f"{into} exists: name a new file", param_hint="--into")
     target = into or output / f"{DATABASE_FILE}.rebuilding"
+    from archiver.progress_display import MB, LiveBar
+
+    bar = LiveBar("MB of WARC", "rebuild") if sys.stderr.isatty() else None
 
     def show(report: RebuildReport) -> None:
-        if sys.stderr.isatty():
-            click.echo(
-                f"\r{report.records} records read, {report.pages} pages parsed", nl=False, err=True
-            )
+        if bar is not None:
+            detail = f"{report.records} records read, {report.pages} pages parsed"
+            bar.update(report.bytes_read // MB, report.bytes_total // MB or None, detail)
 
     writable = os.access(output, os.W_OK)
     if into is None and not writable:
@@ -419,7 +423,8 @@ def rebuild(output: Path, into: Path | None) -> None:
             with suppress(FileNotFoundError):
                 if into is None:
                     target.unlink()  # what an interrupted rebuild left
-            report = rebuild_database(warcs, target, show)
+            with bar or nullcontext():
+                report = rebuild_database(warcs, target, show)
             kept = None if into else replace_database(output / DATABASE_FILE, target)
     except LockHeld as held:
         click.echo(str(held), err=True)
@@ -427,8 +432,6 @@ def rebuild(output: Path, into: Path | None) -> None:
     except (OSError, sqlite3.Error) as error:  # a full disk, a directory that cannot be written
         click.echo(f"the rebuild failed: {type(error).__name__}: {error}", err=True)
         sys.exit(exitcodes.FAILED)
-    if sys.stderr.isatty():
-        click.echo(err=True)
     for line in report.lines():
         click.echo(line)
     click.echo(f"database: {into or output / DATABASE_FILE}")
@@ -456,14 +459,20 @@ def verify(output: Path, repair: bool) -> None:
             f"{output} is read-only: --repair moves damaged bytes aside there; "
             "copy the archive to a writable disk and repair the copy"
         )
+    from archiver.progress_display import LiveBar
+
+    bar = LiveBar("MB of WARC", "verify") if sys.stderr.isatty() else None
+    progress = None if bar is None else partial(_bytes_shown, bar)
     try:
         if writable:
             with output_lock(output):  # a crawl still writing would look like a torn record
                 for line in repair_output(output) if repair else []:
                     click.echo(f"repaired {line}")
-                report = verify_output(output)
+                with bar or nullcontext():
+                    report = verify_output(output, progress)
         else:  # read-only media: no crawl can be writing to it
-            report = verify_output(output)
+            with bar or nullcontext():
+                report = verify_output(output, progress)
     except LockHeld as held:
         click.echo(str(held), err=True)
         sys.exit(exitcodes.LOCK_HELD)
@@ -525,6 +534,12 @@ def _note_missing_public_pages(output: Path) -> None:
     note = missing_public_pages_note(output / DATABASE_FILE)
     if note:
         click.echo(f"note: {note}", err=True)
+
+
+def _bytes_shown(bar: LiveBar, done: int, total: int) -> None:
+    from archiver.progress_display import MB
+
+    bar.update(done // MB, total // MB or None)
 
 
 def _add_account_commands() -> None:

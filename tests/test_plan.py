@@ -470,3 +470,19 @@ def test_a_run_that_could_not_write_fails_whatever_else_it_saw() -> None:
             ["a"], {"a": "missing"}, errors=0, gave_up_rate_limited=False, stopped_early=reason
         )
         assert (outcome.name, outcome.exit_code) == ("failed", 1)
+
+
+def test_the_post_tally_knows_a_day_pages_posts_before_it_is_read() -> None:
+    plan = CrawlPlan(["zloy_odessit"], PlanOptions(full=True))
+    plan.start("zloy_odessit", JournalKnowledge())
+    days = {f"{ROOT}/2023/05/{d:02d}/": n for d, n in ((1, 2), (2, 3))}
+    year = PageLinks(f"{ROOT}/2023/", "year", listing_urls=tuple(days), day_counts=days)
+    plan.on_page(f"{ROOT}/2023/", "zloy_odessit", [year], None)
+    assert (plan.posts.done, plan.posts.known) == (0, 5)
+    posts = (f"{ROOT}/1.html", f"{ROOT}/2.html")
+    day = PageLinks(f"{ROOT}/2023/05/01/", "day", post_urls=posts)
+    plan.on_page(f"{ROOT}/2023/05/01/", "zloy_odessit", [day], None)
+    assert (plan.posts.asked, plan.posts.known) == (2, 5)  # two asked, three still to be listed
+    plan.on_page(f"{ROOT}/1.html", "zloy_odessit", [], None)
+    plan.on_failure(f"{ROOT}/2.html", "zloy_odessit", "HTTP 500", 500)
+    assert (plan.posts.done, plan.posts.known) == (2, 5)

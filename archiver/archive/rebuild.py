@@ -47,6 +47,8 @@ class RebuildReport:
     files: int = 0
     records: int = 0
     pages: int = 0
+    bytes_read: int = 0  # of the WARC files, for the progress bar
+    bytes_total: int = 0
     saved: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
@@ -179,6 +181,8 @@ class Rebuild:
 
     def run(self, files: list[Path]) -> None:
         run = None
+        self.report.bytes_total = sum(path.stat().st_size for path in files)
+        before = 0  # bytes of the files read before this one
         for path in sorted(files, key=run_order):
             self.directory = path.parent
             self.report.files += 1
@@ -191,11 +195,14 @@ class Rebuild:
                     self.plan = CrawlPlan([], PlanOptions(reader=record.run_reader))
                     fresh = False
                 self.report.records += 1
+                self.report.bytes_read = before + record.offset
                 self.take(record)
                 if self.batch is not None:
                     self.batch.commit_if_due()
                 if self.progress and self.report.records % 500 == 0:
                     self.progress(self.report)
+            before += path.stat().st_size
+            self.report.bytes_read = before
         if self.progress:
             self.progress(self.report)
 

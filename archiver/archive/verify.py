@@ -11,8 +11,9 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -121,8 +122,11 @@ def read_record(path: Path, offset: int) -> tuple[RecordFacts, list[str]]:
     return facts, problems
 
 
-def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
-    """Check one WARC file; return its complete records by offset."""
+def check_file(
+    path: Path, report: VerifyReport, read_to: Callable[[int], None] | None = None
+) -> dict[int, RecordFacts]:
+    """Check one WARC file; return its complete records by offset. `read_to` is told how far
+    into the file the check has got, now and then."""
     records: dict[int, RecordFacts] = {}
     whole_end = 0
     try:
@@ -141,6 +145,8 @@ def check_file(path: Path, report: VerifyReport) -> dict[int, RecordFacts]:
                 continue
             records[member.start] = facts
             report.records[facts.record_type] += 1
+            if read_to is not None and len(records) % 200 == 0:
+                read_to(member.end)
             report.problems += [f"{path.name} @{member.start}: {p}" for p in problems]
     except (zlib.error, ValueError, StopIteration, ArchiveLoadFailed) as error:
         size = path.stat().st_size
@@ -185,13 +191,25 @@ def check_captures(
                 report.problems.append(f"{where}: {name} {ours!r} but the record has {theirs!r}")
 
 
-def verify_output(output: Path) -> VerifyReport:
+def _told(progress: Callable[[int, int], None], before: int, total: int, offset: int) -> None:
+    progress(before + offset, total)
+
+
+def verify_output(output: Path, progress: Callable[[int, int], None] | None = None) -> VerifyReport:
+    """Check every WARC file and every captures row; `progress(bytes_read, bytes_total)` is
+    called as the files are read."""
     report = VerifyReport()
     records: dict[tuple[str, int], RecordFacts] = {}
-    for path in warc_files(output / WARC_DIRECTORY):
+    files = warc_files(output / WARC_DIRECTORY)
+    total, before = sum(path.stat().st_size for path in files), 0
+    for path in files:
         report.files += 1
-        for offset, facts in check_file(path, report).items():
+        read_to = None if progress is None else partial(_told, progress, before, total)
+        for offset, facts in check_file(path, report, read_to).items():
             records[(path.name, offset)] = facts
+        before += path.stat().st_size
+        if progress is not None:
+            progress(before, total)
     database = output / DATABASE_FILE
     if database.exists():
         with connect(database) as db:

@@ -37,6 +37,7 @@ from archiver.plan.follow import LISTING_PAGE_KINDS, FollowDecision
 from archiver.plan.journal import UNAVAILABLE, JournalState, Mode, PlanOptions
 from archiver.plan.media import FetchMedia, MediaOptions, MediaPlan
 from archiver.plan.outcome import CrawlOutcome
+from archiver.plan.tally import PostTally
 
 POLICY_ITEMS = (CommentPolicyItem, RecentPostItem)
 LOGIN_PATHS = ("/login.bml", "/login")
@@ -91,6 +92,7 @@ class CrawlPlan:
         # gone). The first such failure says why.
         self._unanswered: dict[str, JournalItem] = {}
         self.first_unanswered: str | None = None
+        self.posts = PostTally()
 
     # ------------------------------------------------------------ journals
 
@@ -130,9 +132,14 @@ class CrawlPlan:
     def priority(self, url: str) -> int:
         return follow.priority(urls.classify(url))
 
-    def _fetch(self, url: str, journal: str, ref: urls.PageRef | None = None) -> Fetch:
-        self._asked.add(url)
-        return Fetch(url, journal, follow.priority(ref or urls.classify(url)))
+    def _fetch(
+        self, url: str, journal: str, ref: urls.PageRef | None = None, shown: int | None = None
+    ) -> Fetch:
+        ref = ref or urls.classify(url)
+        if url not in self._asked:
+            self._asked.add(url)
+            self.posts.on_asked(url, ref, shown)
+        return Fetch(url, journal, follow.priority(ref))
 
     # ------------------------------------------------------------ pages
 
@@ -146,9 +153,12 @@ class CrawlPlan:
         recovered: bool = False,
     ) -> list[Step]:
         """A page parsed (fetched now, or read back from the WARC): what to save and follow."""
+        ref = urls.classify(url)
         if recovered:
             self._recovered.add(url)
-        query = urls.classify(url).query or {}
+        elif url in self._asked:
+            self.posts.on_answered(url, ref)
+        query = ref.query or {}
         if set(query) & COMMENT_VIEW_KEYS:
             # Another page of a post's comments: the post itself was saved from its first page.
             items = [i for i in items if isinstance(i, CommentItem | PageLinks | MediaRef)]
@@ -229,7 +239,7 @@ class CrawlPlan:
             ref = urls.classify(url)  # once per followed URL
             decision = follow.decide(url, ref, state, shown, self._recovered)
             if decision is FollowDecision.FETCH:
-                yield self._fetch(url, state.name, ref)
+                yield self._fetch(url, state.name, ref, shown)
 
     # ------------------------------------------------------------ redirects and failures
 
@@ -282,6 +292,8 @@ class CrawlPlan:
         """A fetch given up on: `status` is the last answer's, None when there was none."""
         kind = failure_kind(status)
         message = failure_message(status, reason, url, self.options.proxy)
+        if url in self._asked:
+            self.posts.on_answered(url, urls.classify(url))
         saves: list[Item] = [self._error(url, kind, message)]
         if status is None:
             self.first_unanswered = self.first_unanswered or message
