@@ -510,10 +510,19 @@ def wacz(output: Path, target: Path | None, public_only: bool, include_private: 
         raise click.UsageError("--public-only and --include-private exclude each other")
     if not output.is_dir():
         raise click.BadParameter(f"{output} is not a directory", param_hint="OUTPUT")
+    from archiver.progress_display import LiveBar
+
+    bar = LiveBar("MB of WARC", "wacz") if sys.stderr.isatty() else None
+    progress = None if bar is None else partial(_bytes_shown, bar)
     try:
-        written = write_wacz(
-            output, target, public_only=public_only, include_private=include_private
-        )
+        with bar or nullcontext():
+            written = write_wacz(
+                output,
+                target,
+                public_only=public_only,
+                include_private=include_private,
+                progress=progress,
+            )
     except LockHeld as held:
         click.echo(str(held), err=True)
         sys.exit(exitcodes.LOCK_HELD)

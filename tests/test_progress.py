@@ -1,4 +1,4 @@
-"""`archiver verify` and `archiver rebuild` on a terminal draw a progress bar of the WARC bytes
+"""`archiver verify`, `rebuild` and `wacz` on a terminal draw a progress bar of the WARC bytes
 read, and print their report below it as they do under cron."""
 
 from __future__ import annotations
@@ -58,13 +58,15 @@ def warc_megabytes(output: Path) -> int:
     return sum(p.stat().st_size for p in (output / "warc").glob("*.warc.gz")) // 1_000_000
 
 
-@pytest.mark.parametrize("command", ["verify", "rebuild"])
+@pytest.mark.parametrize("command", ["verify", "rebuild", "wacz"])
 def test_a_terminal_shows_the_warc_bytes_read(command: str, demo: Path, tmp_path: Path) -> None:
     total = warc_megabytes(demo)
     assert total >= 2
-    args = [command, str(demo)] + (
-        ["--into", str(tmp_path / "new.db")] if command == "rebuild" else []
-    )
+    into = {
+        "rebuild": ["--into", str(tmp_path / "new.db")],
+        "wacz": ["--target", str(tmp_path / "demo.wacz")],
+    }.get(command, [])
+    args = [command, str(demo), *into]
     status, lines, stdout = on_a_terminal(*args)
     assert status == exitcodes.OK, "\n".join(lines[-20:]) + stdout
     bars = [line for line in lines if "MB of WARC" in line]
@@ -73,6 +75,8 @@ def test_a_terminal_shows_the_warc_bytes_read(command: str, demo: Path, tmp_path
     if command == "rebuild":
         assert re.search(r"\d+ records read, \d+ pages parsed", bars[-1])
         assert "pages parsed:" in stdout and (tmp_path / "new.db").exists()
+    elif command == "wacz":
+        assert stdout.startswith(f"{tmp_path / 'demo.wacz'}: ")
     else:
         assert "OK: every record is complete and its digests match" in stdout
     assert not any("MB of WARC" in line for line in stdout.splitlines())  # stdout stays plain

@@ -40,7 +40,7 @@ import shutil
 import sqlite3
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,9 +112,11 @@ def write_wacz(
     title: str | None = None,
     public_only: bool = False,
     include_private: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Package OUTPUT's WARC files and page list into `target` (default OUTPUT/archive.wacz);
-    with `public_only`, only what the public copy of the archive keeps.
+    with `public_only`, only what the public copy of the archive keeps. `progress(bytes,
+    total)` is told of each WARC file packaged.
 
     Raises PrivateContentError if the archive holds non-public posts or pages fetched logged
     in and neither `public_only` nor `include_private` is given, WaczError if there is nothing
@@ -125,7 +127,7 @@ def write_wacz(
     if not (output / WARC_DIRECTORY).is_dir():
         raise WaczError(f"no WARC files in {output / WARC_DIRECTORY}")
     with output_lock(output):
-        return _write_wacz(output, target, created, title, public_only, include_private)
+        return _write_wacz(output, target, created, title, public_only, include_private, progress)
 
 
 def _write_wacz(
@@ -135,6 +137,7 @@ def _write_wacz(
     title: str | None,
     public_only: bool,
     include_private: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     warcs = warc_files(output / WARC_DIRECTORY)
     database = output / DATABASE_FILE
@@ -156,7 +159,7 @@ def _write_wacz(
                 journals = reads.journal_names(db)
             metadata = package_metadata(journals, pages, moment, title, public_only)
             index = write_index(sources, Path(scratch) / CDXJ_INDEX)
-            write_zip(partial, sources, index, pages_jsonl(pages), metadata, moment)
+            write_zip(partial, sources, index, pages_jsonl(pages), metadata, moment, progress)
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -219,10 +222,17 @@ def write_zip(
     pages: bytes,
     metadata: dict[str, Any],
     moment: datetime,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """The entries in their fixed order; datapackage.json last but one, listing the others."""
+    total, done = sum(w.stat().st_size for w in warcs), 0
     with zipfile.ZipFile(target, "w", allowZip64=True) as archive:
-        resources = [add_file(archive, f"{ARCHIVE_DIR}/{w.name}", w, moment) for w in warcs]
+        resources = []
+        for warc in warcs:
+            resources.append(add_file(archive, f"{ARCHIVE_DIR}/{warc.name}", warc, moment))
+            done += warc.stat().st_size
+            if progress is not None:
+                progress(done, total)
         resources.append(add_file(archive, INDEX_PATH, index, moment, zipfile.ZIP_DEFLATED))
         resources.append(add_bytes(archive, PAGES_PATH, pages, moment))
         package = datapackage_json(resources, metadata)
