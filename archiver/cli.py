@@ -278,6 +278,7 @@ def _setting(text: str) -> tuple[str, str]:
 def demo(output: Path, posts: int, revision: int) -> None:
     """Crawl the bundled sample LiveJournal into OUTPUT: every journal it serves."""
     from archiver.crawl.run import crawl_settings, run_crawl
+    from archiver.datasette.serve import metadata_path
     from archiver.sample.content import build_site
     from archiver.sample.server import running_server
     from archiver.summary import archive_summary
@@ -289,11 +290,14 @@ def demo(output: Path, posts: int, revision: int) -> None:
         result = run_crawl(list(site.journals), settings)
     click.echo(result.summary)
     click.echo(archive_summary(output / DATABASE_FILE))
+    # The chart opens on the journal this project started from, not the generated bulk one.
+    metadata_path(output, chart_journal=DEMO_CHART_JOURNAL)
     click.echo(f"Explore it: {command_name()} serve {output}")
     expected_unavailable = result.exit_code in (exitcodes.OK, exitcodes.JOURNAL_UNAVAILABLE)
     sys.exit(exitcodes.OK if expected_unavailable else result.exit_code)
 
 
+DEMO_CHART_JOURNAL = "zloy_odessit"
 # The sample server is local: no need to be gentle with it.
 DEMO_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-from urllib.parse import quote
-
 PANEL = 130  # px height of each panel: posts above, comments below
 GAP = 34
 MARGIN = 44
@@ -69,27 +66,3 @@ def monthly_svg(posts: dict[str, int], comments: dict[str, int]) -> str:
         + "".join(shapes)
         + "</svg>"
     )
-
-
-def monthly_chart_page(
-    journal: str, journals: list[str], posts: dict[str, int], comments: dict[str, int]
-) -> str:
-    options = "".join(
-        f'<option value="{escape(j)}"{" selected" if j == journal else ""}>{escape(j)}</option>'
-        for j in journals
-    )
-    total_posts, total_comments = sum(posts.values()), sum(comments.values())
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{escape(journal)}: posts and comments per month</title>
-<link rel="stylesheet" href="/-/static/app.css"></head>
-<body><div class="not-footer"><section class="content">
-<p class="crumbs"><a href="/">home</a> / <a href="/archive">archive</a></p>
-<h1>{escape(journal)}: posts and comments per month</h1>
-<form action="/-/archiver/chart" method="get"><label>Journal
-<select name="journal">{options}</select></label> <input type="submit" value="Show"></form>
-<p>{total_posts} posts and {total_comments} comments archived, by the month they were
-written; each panel is scaled to its busiest month. Hover a bar for its count.</p>
-<div class="archiver-chart-box" style="overflow-x:auto">{monthly_svg(posts, comments)}</div>
-<p><a href="/archive/posts_per_month?journal={quote(journal)}">The same as a table</a></p>
-</section></div></body></html>"""

@@ -15,12 +15,17 @@ PUBLIC_DIRECTORY = "public"  # OUTPUT/public/archive.db: what `serve --public-on
 WARC_DIRECTORY_ENV = "ARCHIVER_WARC_DIRECTORY"
 
 
-def metadata_path(output: Path) -> Path:
-    """OUTPUT/metadata.yml, written from the packaged default the first time, then yours to edit."""
+def metadata_path(output: Path, chart_journal: str | None = None) -> Path:
+    """OUTPUT/metadata.yml, written from the packaged default the first time, then yours to edit.
+    `chart_journal` is the journal the chart page shows first (`plugins: archiver:
+    chart_journal:`), written then too; without it the chart shows the biggest journal."""
     path = output / METADATA_FILE
     if not path.exists():
         default = resources.files("archiver.datasette").joinpath(METADATA_FILE)
-        path.write_text(default.read_text(encoding="utf-8"), encoding="utf-8")
+        text = default.read_text(encoding="utf-8")
+        if chart_journal:
+            text += f"plugins:\n  archiver:\n    chart_journal: {chart_journal}\n"
+        path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -24,3 +24,29 @@ JOIN captures c ON c.id = m.last_capture_id
 LEFT JOIN captures o ON c.record_type = 'revisit' AND o.record_id = c.refers_to
 WHERE m.url = ? AND m.status BETWEEN 200 AND 299
 """
+
+# The post page (`/-/archiver/post/JOURNAL/DITEMID`): the post, its tags, comments, versions
+# and the captures of its pages (the post, its ?format=light twin, its further comment pages).
+POST = (
+    "SELECT journal, ditemid, url, title, poster, published_text, published, body_html, "
+    "comment_count, security, mood, music, location, first_seen, last_seen, last_changed, "
+    "deleted_in_run, capture_id FROM posts WHERE journal = ? AND ditemid = ?"
+)
+POST_TAGS = (
+    "SELECT t.id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id "
+    "WHERE pt.journal = ? AND pt.ditemid = ? ORDER BY t.name"
+)
+POST_COMMENTS = (
+    "SELECT talkid, parent_talkid, depth, poster, subject, body_html, posted_text, posted, "
+    "state, collapsed, first_seen, last_seen FROM comments "
+    "WHERE journal = ? AND ditemid = ? ORDER BY talkid"
+)
+POST_VERSIONS = (
+    "SELECT version, title, tags, published, security, first_seen, last_seen, superseded_at, "
+    "capture_id FROM post_versions WHERE journal = ? AND ditemid = ? ORDER BY version"
+)
+# '?' sorts just below '@': the range holds the post's URL followed by a query, on the index.
+POST_CAPTURES = (
+    "SELECT id, url, status, fetched_at, warc_file, warc_offset, record_type FROM captures "
+    "WHERE url = :url OR (url > :url || '?' AND url < :url || '@') ORDER BY fetched_at, id"
+)
