@@ -13,7 +13,7 @@ def command_name(argv0: str | None = None, cwd: Path | None = None) -> str:
     under the working directory: `.venv/bin/archiver`), else `python -m archiver.cli`."""
     program = Path(argv0 if argv0 is not None else sys.argv[0])
     if program.suffix == ".py" or not program.name.startswith("archiver"):
-        return f"{Path(sys.executable).name} -m archiver.cli"
+        return f"{sys.executable} -m archiver.cli"
     on_path = shutil.which(program.name)
     if on_path and _same_file(Path(on_path), program):
         return program.name

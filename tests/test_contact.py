@@ -58,6 +58,12 @@ def test_a_crawl_of_livejournal_without_a_contact_is_refused_before_anything(
         assert "say who runs this crawl" in refused.stderr and "--contact URL" in refused.stderr
         assert "Traceback" not in refused.stderr
     assert not output.exists()
+    # Through a proxy that is not on this machine LiveJournal may be reached: asked too.
+    remote = archiver(
+        "crawl", "zloy_odessit", "--output", str(output), "--proxy", "http://192.0.2.1:3128"
+    )
+    assert remote.returncode == exitcodes.BAD_ARGUMENTS and "say who runs" in remote.stderr
+    assert not output.exists()
     scrapy = subprocess.run(
         [
             *(str(Path(sys.executable).parent / "scrapy"), "crawl", "journal", "-a", "journal=x"),

@@ -103,3 +103,23 @@ def test_the_chart_keeps_the_instance_permissions(tmp_path: Path) -> None:
 
     assert asyncio.run(status({})) == 200
     assert asyncio.run(status({"allow": {"id": "admin"}})) == 403
+
+
+def test_comments_are_put_in_reading_order_even_in_a_loop() -> None:
+    from archiver.datasette.post_page import threaded
+
+    def comment(talkid: int, parent: int | None) -> dict[str, object]:
+        return {"talkid": talkid, "parent_talkid": parent}
+
+    rows = [
+        comment(1, None),
+        comment(2, 1),
+        comment(3, None),
+        comment(4, 2),
+        comment(5, 99),  # its parent is not archived: a thread of its own
+        comment(6, 7),  # 6 and 7 answer each other: shown all the same
+        comment(7, 6),
+    ]
+    order = [(c.row["talkid"], c.depth) for c in threaded(rows)]
+    assert order[:5] == [(1, 1), (2, 2), (4, 3), (3, 1), (5, 1)]
+    assert sorted(t for t, _ in order) == [1, 2, 3, 4, 5, 6, 7]

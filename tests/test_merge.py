@@ -178,6 +178,19 @@ def test_pages_a_killed_worker_archived_but_never_saved_are_read_back_from_the_a
                 [*lost],
             )
             db.execute(f"DELETE FROM posts WHERE url IN ({marks})", [*lost])
+            # Nothing a page saves may point at its capture: the kill came before its rows.
+            pages = f"SELECT id FROM captures WHERE url IN ({marks})"
+            for (table,) in db.execute(
+                "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c "
+                "WHERE m.type = 'table' AND c.name = 'capture_id'"
+            ).fetchall():
+                if table == "journals":
+                    db.execute(
+                        f"UPDATE journals SET capture_id = NULL WHERE capture_id IN ({pages})",
+                        [*lost],
+                    )
+                else:
+                    db.execute(f"DELETE FROM [{table}] WHERE capture_id IN ({pages})", [*lost])
             db.execute("UPDATE journals SET listed_in_run = NULL")
             db.execute("UPDATE crawl_runs SET ended_at = NULL")  # as a killed run leaves it
             db.commit()

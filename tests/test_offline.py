@@ -57,14 +57,16 @@ def test_a_proxy_that_is_down_is_offline_and_the_journals_stay_as_they_were(
         )
     assert first.returncode == exitcodes.OK, first.stderr[-2000:]
     before = statuses(tmp_path)
-    proxy = f"http://127.0.0.1:{closed_port()}"
+    port = closed_port()
+    proxy = f"http://user:secret@127.0.0.1:{port}"
     offline = archiver(
         "crawl", "tea_club", "zloy_odessit", "--output", str(tmp_path), "--proxy", proxy, *FAST
     )
     assert offline.returncode == exitcodes.OFFLINE, offline.stdout + offline.stderr[-2000:]
     summary = offline.stdout.strip().splitlines()[-1]
     assert summary.startswith("nothing could be reached, not one answer: ")
-    assert f"through {proxy} refused the connection" in summary
+    assert f"the proxy 127.0.0.1:{port} refused the connection" in summary
+    assert "secret" not in offline.stdout + offline.stderr  # the proxy's password is not told
     assert "could not be reached" not in offline.stdout  # no journal is blamed
     assert statuses(tmp_path) == before and before["tea_club"] == "active"
     assert last_run(tmp_path) == ("offline", exitcodes.OFFLINE)

@@ -279,7 +279,7 @@ def test_a_front_page_that_cannot_be_fetched_makes_the_journal_unreachable() -> 
     (step,) = plan.on_failure(f"{ROOT}/", "zloy_odessit", reason, None)
     assert isinstance(step, PageItems)
     (error,) = step.items
-    cause = "zloy-odessit.livejournal.com through http://127.0.0.1:9 refused the connection"
+    cause = "the proxy 127.0.0.1:9 refused the connection (for zloy-odessit.livejournal.com)"
     assert error == ErrorItem(url=f"{ROOT}/", kind="network", message=f"{cause}: {reason}")
     assert plan.unavailable() == {"zloy_odessit": "unreachable"}
     # Its status is saved at the end, and only if something else answered.
@@ -486,3 +486,11 @@ def test_the_post_tally_knows_a_day_pages_posts_before_it_is_read() -> None:
     plan.on_page(f"{ROOT}/1.html", "zloy_odessit", [], None)
     plan.on_failure(f"{ROOT}/2.html", "zloy_odessit", "HTTP 500", 500)
     assert (plan.posts.done, plan.posts.known) == (2, 5)
+
+
+def test_a_journal_whose_other_pages_answer_is_not_unreachable() -> None:
+    plan = CrawlPlan(["zloy_odessit"])
+    plan.start("zloy_odessit", JournalKnowledge())
+    plan.on_failure(f"{ROOT}/", "zloy_odessit", "DownloadTimeoutError: took longer", None)
+    plan.on_page(f"{ROOT}/data/rss", "zloy_odessit", [], None)
+    assert plan.closing_items(anything_answered=True) == ()

@@ -201,6 +201,12 @@ def test_every_post_row_and_search_result_leads_to_its_page(served: Served, page
     assert hrefs and all("/-/archiver/post/tea_club/" in h for h in hrefs)
     missing = page.goto(f"{served.base}/-/archiver/post/tea_club/999999999")
     assert missing is not None and missing.status == 404
+    huge = page.goto(f"{served.base}/-/archiver/post/tea_club/{'9' * 30}")
+    assert huge is not None and huge.status == 404
+    # A table view without the key columns still renders its titles.
+    for query in ("_col=title&_col=journal", "_nocol=ditemid"):
+        shown = page.goto(f"{served.base}/archive/post_index?{query}")
+        assert shown is not None and shown.status == 200, query
 
 
 def test_the_chart_is_a_datasette_page_and_opens_on_the_real_journal(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
 
@@ -43,8 +45,9 @@ def check_settings(settings: BaseSettings) -> None:
 
 def contact_problem(contact: str | None, proxy: str | None) -> str | None:
     """Why a crawl may not start without saying who runs it: LiveJournal's operators read the
-    User-Agent to reach the person behind a crawl, not the authors of the tool."""
-    if proxy or (contact or "").strip():
+    User-Agent to reach the person behind a crawl, not the authors of the tool. A proxy on this
+    machine (the sample server) is no LiveJournal; any other proxy may lead to it."""
+    if (contact or "").strip() or (proxy and is_loopback(proxy)):
         return None
     return (
         "say who runs this crawl, so that LiveJournal's operators can reach you: --contact URL "
@@ -83,3 +86,13 @@ def login_session(settings: BaseSettings) -> LoginSession | None:
     if not settings.getbool("ARCHIVER_USE_SESSION"):
         return None
     return read_session(Path(settings.get("ARCHIVER_OUTPUT")))
+
+
+def is_loopback(proxy: str) -> bool:
+    host = urlsplit(proxy if "://" in proxy else f"http://{proxy}").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

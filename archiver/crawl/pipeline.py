@@ -118,6 +118,9 @@ class StorePipeline:
         try:
             if closing := plan.closing_items(answered):
                 store.save_page(session.db, closing, now_iso(), capture_id=None, run_id=None)
+        except store.STORAGE_FAILURE as error:
+            logger.error("cannot record the journals that gave no answer: %s", error)
+        try:
             store.finish_run(
                 session.db,
                 session.run_id,

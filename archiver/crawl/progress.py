@@ -4,6 +4,7 @@ errors, the time so far and left. Under cron Scrapy's log lines and the closing 
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from scrapy import Spider, signals
@@ -13,6 +14,8 @@ from twisted.internet import task
 
 from archiver.plan.tally import PostTally
 from archiver.progress_display import LiveBar, RecentRate
+
+logger = logging.getLogger(__name__)
 
 
 class ProgressExtension:
@@ -43,11 +46,19 @@ class ProgressExtension:
         if self.loop.running:
             self.loop.stop()
         if self.bar is not None:
-            self.tick()
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+            try:
+                self.tick()
+            finally:
+                self.bar.__exit__(None, None, None)
+                self.bar = None
 
     def tick(self) -> None:
+        try:
+            self._draw()
+        except Exception as error:  # the display must never stop the crawl
+            logger.debug("progress bar: %s", error)
+
+    def _draw(self) -> None:
         if self.bar is None:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}

@@ -59,7 +59,7 @@ def run_crawl(
             if settings.getbool("ARCHIVER_FULL")
             else "the next run goes on from what that one saves"
         )
-        return CrawlResult(exitcodes.LOCK_HELD, f"{held} (exit 6); {then}")
+        return CrawlResult(exitcodes.LOCK_HELD, f"{held} (exit {exitcodes.LOCK_HELD}); {then}")
 
 
 def _output_problem(output: Path) -> str | None:

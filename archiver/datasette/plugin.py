@@ -39,6 +39,7 @@ NOT_ARCHIVED_SVG = (
 )
 HTML_COLUMNS = frozenset({"body_html"})
 POST_TABLES = frozenset({"posts", "post_index"})
+POST_PAGE_TABLES = ("posts", "tags", "comments", "post_versions", "captures")
 BODY_STYLE = "min-width:28em;max-width:46em;white-space:normal"
 
 
@@ -49,7 +50,7 @@ def render_cell(
     if column in HTML_COLUMNS and isinstance(value, str):
         shown = sanitize_html(value, rewrite_image=archived_image_url)
         return Markup(f'<div class="archived-html" style="{BODY_STYLE}">{shown}</div>')
-    if column == "title" and table in POST_TABLES and "journal" in row.keys():  # noqa: SIM118
+    if column == "title" and table in POST_TABLES and {"journal", "ditemid"} <= set(row.keys()):
         # Every post row, in the table, the index view and search results, leads to its page.
         # (A sqlite3.Row's `in` looks at its values, not its column names.)
         page = html.escape(datasette.urls.path(post_path(_plain(row["journal"]), row["ditemid"])))
@@ -112,17 +113,15 @@ def register_routes() -> list[tuple[str, Any]]:
 async def post(request: Any, datasette: Any) -> Response:
     """One post as it was: its body with its archived images, tags, comments in threads with
     their states, versions and the captures of its pages (with replay links)."""
-    await datasette.ensure_permissions(
-        request.actor,
-        [
-            ("view-table", ("archive", "posts")),
-            ("view-table", ("archive", "comments")),
-            ("view-database", "archive"),
-            "view-instance",
-        ],
-    )
+    # One check per table it shows: an allow on one table must not open the others.
+    for shown in POST_PAGE_TABLES:
+        await datasette.ensure_permissions(
+            request.actor,
+            [("view-table", ("archive", shown)), ("view-database", "archive"), "view-instance"],
+        )
     db = datasette.get_database("archive")
-    key = [request.url_vars["journal"], int(request.url_vars["ditemid"])]
+    ditemid = request.url_vars["ditemid"]
+    key = [request.url_vars["journal"], int(ditemid) if len(ditemid) <= 18 else -1]
     row = (await db.execute(queries.POST, key)).first()
     if row is None:
         raise NotFound(f"no post {key[1]} of {key[0]} in this archive")

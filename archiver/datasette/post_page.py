@@ -44,11 +44,19 @@ def threaded(comments: Sequence[Mapping[str, Any]]) -> list[ThreadedComment]:
         parent = row["parent_talkid"] if row["parent_talkid"] in known else None
         children.setdefault(parent, []).append(row)
     ordered: list[ThreadedComment] = []
-    stack = [(row, 1) for row in reversed(children.get(None, []))]
-    while stack:
-        row, depth = stack.pop()
-        ordered.append(ThreadedComment(row, depth))
-        stack.extend((child, depth + 1) for child in reversed(children.get(row["talkid"], [])))
+    placed: set[int] = set()
+    roots = children.get(None, [])
+    while len(placed) < len(known):
+        stack = [(row, 1) for row in reversed(roots)]
+        while stack:
+            row, depth = stack.pop()
+            if row["talkid"] in placed:
+                continue
+            placed.add(row["talkid"])
+            ordered.append(ThreadedComment(row, depth))
+            stack.extend((child, depth + 1) for child in reversed(children.get(row["talkid"], [])))
+        # What no root reaches (its parents answer each other in a loop) starts its own thread.
+        roots = [row for row in comments if row["talkid"] not in placed][:1]
     return ordered
 
 

@@ -143,7 +143,9 @@ def worker(
     from archiver.fleet.task import WorkerConfig, configure, crawl_journal
 
     given = dict(o.partition("=")[::2] for o in overrides)
-    problem = contact_problem(given.get("ARCHIVER_CONTACT_URL", contact), proxy)
+    problem = contact_problem(
+        given.get("ARCHIVER_CONTACT_URL", contact), given.get("ARCHIVER_PROXY", proxy)
+    )
     if problem:
         raise click.UsageError(problem)
     if contact:

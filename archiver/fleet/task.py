@@ -81,9 +81,10 @@ def crawl_journal(task: Any, journal: str, full: bool = False) -> dict[str, Any]
         logger.info("%s: %d rows of the archive folded in first", journal, seeded.changed)
     started = time.monotonic()
     exit_code = _run_crawl(task, config, journal, full)
-    if exit_code == exitcodes.LOCK_HELD or exit_code < 0:
-        # Another run holds the output, or the crawl was killed (the OOM killer, a signal):
-        # the journal stays queued; its next crawl goes on from what this one saved.
+    if exit_code in (exitcodes.LOCK_HELD, exitcodes.OFFLINE) or exit_code < 0:
+        # Another run holds the output, this machine reached nothing (its network is down: it
+        # must not drain the queue), or the crawl was killed (the OOM killer, a signal): the
+        # journal stays queued; its next crawl goes on from what this one saved.
         raise task.retry(countdown=LOCK_RETRY_SECONDS, max_retries=None)
     result = {
         "journal": journal,

@@ -153,12 +153,11 @@ class CrawlPlan:
         recovered: bool = False,
     ) -> list[Step]:
         """A page parsed (fetched now, or read back from the WARC): what to save and follow."""
-        ref = urls.classify(url)
         if recovered:
             self._recovered.add(url)
-        elif url in self._asked:
-            self.posts.on_answered(url, ref)
-        query = ref.query or {}
+        else:
+            self._answered(url, journal)
+        query = urls.classify(url).query or {}
         if set(query) & COMMENT_VIEW_KEYS:
             # Another page of a post's comments: the post itself was saved from its first page.
             items = [i for i in items if isinstance(i, CommentItem | PageLinks | MediaRef)]
@@ -191,6 +190,7 @@ class CrawlPlan:
         if lost is not None:
             if not recovered:  # a page read back from an earlier run does not end this one
                 self.session_lost = self.session_lost or lost
+                self._answered(page.url, page.journal)
             return [lost]
         try:
             items = parse_page(
@@ -201,6 +201,8 @@ class CrawlPlan:
                 content_type=page.content_type,
             )
         except ParseError as error:
+            if not recovered:
+                self._answered(page.url, page.journal)
             return [
                 PageItems((self._error(page.url, "parse", str(error)),), page.capture, page.url)
             ]
@@ -248,6 +250,7 @@ class CrawlPlan:
     ) -> list[Step]:
         """Redirects are followed only inside the journal; a front page or feed sent to another
         journal means the journal was renamed."""
+        self._answered(url, journal)
         location = urljoin(url, location)
         if self.options.reader is not None and _is_login_page(location):
             # LiveJournal sends a reader whose session it no longer takes to its login form.
@@ -311,6 +314,12 @@ class CrawlPlan:
             else:
                 saves.append(unreachable)
         return [PageItems(tuple(saves), None, url)]
+
+    def _answered(self, url: str, journal: str) -> None:
+        # A journal one of whose pages answered was reachable, whatever its front page did.
+        self._unanswered.pop(journal, None)
+        if url in self._asked:
+            self.posts.on_answered(url, urls.classify(url))
 
     def closing_items(self, anything_answered: bool) -> tuple[Item, ...]:
         """What to save when the run ends: the statuses of journals that gave no answer, when

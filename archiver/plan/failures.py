@@ -26,14 +26,20 @@ def failure_message(status: int | None, reason: str, url: str = "", proxy: str =
     network?)`, then the exception's own words."""
     if status is not None:
         return f"HTTP {status} after retries"
-    host = urlsplit(url).hostname or url
     name = reason.split(":", 1)[0]
-    if name in _NO_ANSWER:
-        cause = _NO_ANSWER[name].format(host=host, proxy=proxy or "the proxy")
-        if proxy and name != "CannotResolveHostError":
-            cause = cause.replace(host, f"{host} through {proxy}", 1)
-        return f"{cause}: {reason}"
-    return reason
+    if name not in _NO_ANSWER:
+        return reason
+    host = urlsplit(url).hostname or url
+    if proxy:  # the crawler spoke to the proxy only: it is the one that did not answer
+        cause = _NO_ANSWER[name].format(host=f"the proxy {proxy_address(proxy)}")
+        return f"{cause} (for {host}): {reason}"
+    return f"{_NO_ANSWER[name].format(host=host)}: {reason}"
+
+
+def proxy_address(proxy: str) -> str:
+    """`host:port` of a proxy URL, never the user and password it may carry."""
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
 
 
 # Scrapy's exceptions for a request that got no answer, by what a person should check.

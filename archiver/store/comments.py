@@ -13,8 +13,11 @@ from archiver.store.rows import insert, item_row, one, touch, upsert
 KEPT_COMMENT_FIELDS = ("parent_talkid", "poster", "subject", "body_html", "posted_text", "posted")
 
 
-# What a comment is, as against when and where it was seen.
-_BOOKKEEPING = frozenset({"journal", "talkid", "first_seen", "last_seen", "capture_id"})
+# What a comment is, as against when and where it was seen (folded on a post page, whole on
+# its thread page: the same comment, seen twice each run).
+_BOOKKEEPING = frozenset(
+    {"journal", "talkid", "first_seen", "last_seen", "capture_id", "collapsed"}
+)
 
 
 def save_comment(

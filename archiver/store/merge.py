@@ -64,6 +64,13 @@ TABLES: tuple[Table, ...] = (
         refs={"run_id": "crawl_runs"},
         rank=lambda row: (row["parsed"] or 0,),
         journal_column=None,
+        # Folded when a row points at them; and a journal's pages that a killed run archived
+        # but never saved (no row points at them), so that the next run, on any worker, reads
+        # them back from the WARC instead of fetching them again. The journal is the host's
+        # first label: https://bulk-journal.livejournal.com/... is bulk_journal's.
+        journal_rows="record_type = 'response' AND status = 200 "
+        "AND (parsed IS NULL OR parsed < 0) AND replace(substr(url, 9, "
+        "instr(substr(url, 9), '.livejournal.com/') - 1), '-', '_') IN ({journals})",
     ),
     Table(
         "journals",
