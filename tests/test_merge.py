@@ -43,6 +43,29 @@ def last_run_requests(output: Path) -> int:
     return int(requests)
 
 
+def run_differences(ours: Path, theirs: Path) -> tuple[list[str], list[str]]:
+    """The URLs only one of two outputs' last runs fetched, to say why their counts differ."""
+    fetched = []
+    for output in (ours, theirs):
+        with closing(sqlite3.connect(output / "archive.db")) as db:
+            fetched.append(
+                {
+                    url
+                    for (url,) in db.execute(
+                        "SELECT url FROM captures WHERE run_id = (SELECT max(id) FROM crawl_runs)"
+                    )
+                }
+            )
+    # Which post's light form is read for the journal's policy depends on which answered first.
+    light = [{u for u in urls if u.endswith("?format=light")} for urls in fetched]
+    assert len(light[0]) == len(light[1])
+    ours_only, theirs_only = (
+        (fetched[0] - light[0]) - fetched[1],
+        (fetched[1] - light[1]) - fetched[0],
+    )
+    return sorted(ours_only), sorted(theirs_only)
+
+
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two worker outputs of revision 0, and one crawl of all their journals."""
@@ -147,9 +170,10 @@ def test_a_journal_seeded_from_the_archive_is_crawled_incrementally_on_another_w
     with running_server(site=build_site(1)) as server:
         crawl(single, server, *journals)
         crawl(second, server, *journals)
-    # The journals' second round on a worker that never crawled them costs what it costs a
-    # crawl into the one output that always had them.
-    assert last_run_requests(second) == last_run_requests(single)
+    # The journals' second round on a worker that never crawled them fetches what a crawl into
+    # the one output that always had them fetches: the same pages (a retry under load may
+    # make one count of requests differ from the other, not the pages).
+    assert run_differences(second, single) == ([], [])
     assert last_run_requests(single) < 0.5 * last_run_requests(first)
     assert archiver("merge", str(second), "--into", str(archive)).returncode == exitcodes.OK
     assert same_content(archive / "archive.db", single / "archive.db") == {}

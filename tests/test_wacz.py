@@ -87,7 +87,8 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
 def test_it_is_written_beside_the_archive_and_leaves_nothing_else(packaged: Packaged) -> None:
     assert packaged.wacz == packaged.output / "archive.wacz"
     names = sorted(p.name for p in packaged.output.iterdir() if p.name != LOCK_FILE)
-    assert names == ["archive.db", "archive.wacz", "warc"]  # no -wal, -shm or .partial file
+    # No -wal, -shm or .partial file (metadata.yml is the demo's, for Datasette).
+    assert names == ["archive.db", "archive.wacz", "metadata.yml", "warc"]
     assert len(list((packaged.output / "warc").glob("*.warc.gz"))) == 2
 
 
