@@ -183,6 +183,19 @@ def test_crawl_twice_gives_the_same_rows(tmp_path: Path) -> None:
     assert [tuple(r) for r in runs] == [("success", 0), ("success", 0)]
 
 
+def test_pages_parsed_in_a_worker_give_the_rows_parsed_in_the_crawl(tmp_path: Path) -> None:
+    journals = ["zloy_odessit", "tea_club", "kelijah"]
+    inline = crawl(journals, tmp_path / "inline", 60, "-s", "ARCHIVER_PARSE_PROCESSES=0")
+    worker = crawl(journals, tmp_path / "worker", 60, "-s", "ARCHIVER_PARSE_PROCESSES=1")
+    assert (inline.returncode, worker.returncode) == (exitcodes.OK, exitcodes.OK), worker.stderr
+    assert "parsed in 1 process(es) of their own" in worker.stderr
+    assert "of their own" not in inline.stderr
+    for table in COMPARED_TABLES:
+        rows = table_contents(inline.db(), table)
+        assert table_contents(worker.db(), table) == rows, table
+        assert rows or table in {"locked_posts", "post_versions"}, table  # one run: no edits
+
+
 def test_community_posts_keep_their_posters(tmp_path: Path) -> None:
     result = crawl(["tea_club"], tmp_path)
     assert result.returncode == exitcodes.OK, result.stderr[-3000:]

@@ -30,7 +30,8 @@ from archiver.crawl.options import login_session
 from archiver.crawl.requests import MEDIA_META_KEY
 from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
 from archiver.items import CaptureRef
-from archiver.plan.outcome import SAVE_FAILED, WARC_WRITE_FAILED, CrawlResult
+from archiver.plan.crawl_plan import SessionLost
+from archiver.plan.outcome import SAVE_FAILED, SESSION_EXPIRED, WARC_WRITE_FAILED, CrawlResult
 
 # The settings that shape what a crawl fetched, written into each WARC file's warcinfo record.
 WARCINFO_SETTINGS = (
@@ -129,6 +130,15 @@ class ArchiveExtension:
             self._closing = asyncio.ensure_future(
                 self.crawler.engine.close_spider_async(reason=reason)
             )
+
+    def session_lost(self, lost: SessionLost, *, ends_crawl: bool) -> None:
+        """A page that came back logged out is not read back from the WARC by a later run; the
+        first such page ends the crawl."""
+        if lost.capture is not None:
+            store.mark_not_recoverable(self.session.db, lost.capture.capture_id)
+        if ends_crawl and self.crawler.engine is not None:
+            logger.error("%s came back logged out: the session has ended", lost.url)
+            self.stop(SESSION_EXPIRED)
 
     def spider_opened(self, spider: Spider) -> None:
         try:

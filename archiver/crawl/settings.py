@@ -33,6 +33,10 @@ ARCHIVER_MEDIA_MAX_BYTES = 8 * 1024 * 1024
 ARCHIVER_MEDIA_MAX_AGE_DAYS = 30
 ARCHIVER_MEDIA_DENY_HOSTS = list(DEFAULT_DENIED_HOSTS)
 
+# Pages are parsed in this many processes of their own (archiver/crawl/parsing.py), one where
+# there is a second core; 0 parses them in the crawl's process.
+ARCHIVER_PARSE_PROCESSES = 1 if (os.cpu_count() or 1) > 1 else 0
+
 # With OUTPUT/.session (`archiver login`, `archiver crawl --cookies FILE`), every request to
 # LiveJournal carries the user's session, so friends-only and private posts are archived too.
 # ARCHIVER_USE_SESSION=False (`archiver crawl --logged-out`) crawls as a logged-out reader.

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -15,6 +16,7 @@ from archiver import PROJECT_URL, __version__, store
 from archiver.archive.recover import Unreadable, unsaved_pages
 from archiver.crawl.extension import archive_of
 from archiver.crawl.options import login_session, media_options, plan_options
+from archiver.crawl.parsing import PageParser
 from archiver.crawl.requests import MEDIA_META_KEY, media_request, page_request
 from archiver.crawl.responses import failure_reason, fetched_page, header
 from archiver.items import PageItems
@@ -22,7 +24,6 @@ from archiver.plan.crawl_plan import CrawlPlan, Fetch, SessionLost, StartJournal
 from archiver.plan.failures import REDIRECT_STATUSES
 from archiver.plan.journal import journal_names
 from archiver.plan.media import FetchMedia
-from archiver.plan.outcome import SESSION_EXPIRED
 
 Output = scrapy.Request | PageItems
 
@@ -30,6 +31,7 @@ Output = scrapy.Request | PageItems
 class JournalSpider(scrapy.Spider):
     name = "journal"
     plan: CrawlPlan
+    parser: PageParser
     handled_statuses: list[int]
 
     @classmethod
@@ -56,6 +58,8 @@ class JournalSpider(scrapy.Spider):
         # Redirects come back to the spider, which asks the plan whether to follow them.
         allowed = settings.getlist("HTTPERROR_ALLOWED_CODES")
         spider.handled_statuses = [*REDIRECT_STATUSES, *allowed]
+        spider.parser = PageParser(settings.getint("ARCHIVER_PARSE_PROCESSES"))
+        crawler.signals.connect(spider.parser.close, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[Output]:
@@ -98,17 +102,10 @@ class JournalSpider(scrapy.Spider):
             elif isinstance(step, StartJournal):
                 yield from self._steps(self._start(step.journal))
             elif isinstance(step, SessionLost):
-                self._session_lost(step)
+                ends_crawl = step is self.plan.session_lost
+                archive_of(self.crawler).session_lost(step, ends_crawl=ends_crawl)
             else:
                 yield step
-
-    def _session_lost(self, lost: SessionLost) -> None:
-        archive = archive_of(self.crawler)
-        if lost.capture is not None:
-            store.mark_not_recoverable(archive.session.db, lost.capture.capture_id)
-        if lost is self.plan.session_lost and self.crawler.engine is not None:
-            self.logger.error("%s came back logged out: the session has ended", lost.url)
-            archive.stop(SESSION_EXPIRED)
 
     def on_media(self, response: Response) -> Iterator[Output]:
         return self._steps(
@@ -121,14 +118,14 @@ class JournalSpider(scrapy.Spider):
             self.plan.media.on_failure(request.meta[MEDIA_META_KEY], failure_reason(failure))
         )
 
-    def on_page(self, response: Response) -> Iterator[Output]:
-        if response.status not in REDIRECT_STATUSES:
-            return self._steps(self.plan.on_body(fetched_page(response)))
+    async def on_page(self, response: Response) -> AsyncIterator[Output]:
         page = fetched_page(response)
-        location = header(response, "Location") or ""
-        return self._steps(
-            self.plan.on_redirect(page.url, page.status, location, page.journal, page.capture)
-        )
+        if response.status in REDIRECT_STATUSES:
+            steps = self.plan.on_redirected(page, header(response, "Location") or "")
+        elif not (steps := self.plan.before_parse(page)):
+            steps = self.plan.on_parsed(page, await self.parser.parse(page))
+        for output in self._steps(steps):
+            yield output
 
     def on_failure(self, failure: Failure) -> Iterator[Output]:
         request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback

@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 from parsel import Selector
 
 from archiver import urls
-from archiver.items import Item, PageLinks
+from archiver.items import FetchedPage, Item, PageLinks
 from archiver.parse import site_json
 from archiver.parse.comments import parse_comments
 from archiver.parse.errors import ParseError
@@ -56,7 +56,7 @@ from archiver.parse.post import find_post_root, parse_post
 from archiver.parse.skin import ADULT, ERROR, UNKNOWN, detect_skin, skin_markers
 from archiver.parse.widget import parse_recent_posts
 
-__all__ = ["ParseError", "parse_page"]
+__all__ = ["ParseError", "parse_page", "parsed"]
 
 _HTML_START = re.compile(r"<(!doctype|html|head|body|div|p|table)\b", re.IGNORECASE)
 
@@ -76,6 +76,20 @@ def parse_page(
         raise
     except Exception as exc:  # whatever a hostile page provokes is that page's parse error
         raise ParseError(url, f"{type(exc).__name__}: {exc}"[:500]) from exc
+
+
+def parsed(page: FetchedPage) -> list[Item] | ParseError:
+    """`parse_page` of a fetched page, its `ParseError` returned rather than raised."""
+    try:
+        return parse_page(
+            page.url,
+            page.body,
+            status=page.status,
+            captured_at=page.captured_at,
+            content_type=page.content_type,
+        )
+    except ParseError as error:
+        return error
 
 
 def _parse(

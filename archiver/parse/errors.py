@@ -10,3 +10,7 @@ class ParseError(ValueError):
         super().__init__(f"cannot parse {url}: {reason}")
         self.url = url
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, str]]:
+        # Pages are parsed in a process of their own: the error crosses back pickled.
+        return (ParseError, (self.url, self.reason))

@@ -29,7 +29,7 @@ from archiver.items import (
     PostItem,
     RecentPostItem,
 )
-from archiver.parse import ParseError, parse_page
+from archiver.parse import ParseError, parsed
 from archiver.parse.site_json import extract_from_html
 from archiver.plan import deletions, follow
 from archiver.plan.failures import RENAME_EVIDENCE, failure_kind, failure_message
@@ -185,27 +185,30 @@ class CrawlPlan:
             self.media.archived = archived
 
     def on_body(self, page: FetchedPage, *, recovered: bool = False) -> list[Step]:
-        """A page's body, fetched now or read back from the WARC: parsed, then `on_page`."""
+        """A page's body, fetched now or read back from the WARC: parsed here, then `on_page`."""
+        return self.before_parse(page, recovered=recovered) or self.on_parsed(
+            page, parsed(page), recovered=recovered
+        )
+
+    def before_parse(self, page: FetchedPage, *, recovered: bool = False) -> list[Step]:
+        """Nothing, or the steps for a page not worth parsing: the session has ended."""
         lost = self._logged_out(page, recovered)
-        if lost is not None:
-            if not recovered:  # a page read back from an earlier run does not end this one
-                self.session_lost = self.session_lost or lost
-                self._answered(page.url, page.journal)
-            return [lost]
-        try:
-            items = parse_page(
-                page.url,
-                page.body,
-                status=page.status,
-                captured_at=page.captured_at,
-                content_type=page.content_type,
-            )
-        except ParseError as error:
+        if lost is None:
+            return []
+        if not recovered:  # a page read back from an earlier run does not end this one
+            self.session_lost = self.session_lost or lost
+            self._answered(page.url, page.journal)
+        return [lost]
+
+    def on_parsed(
+        self, page: FetchedPage, items: list[Item] | ParseError, *, recovered: bool = False
+    ) -> list[Step]:
+        """A page's items (or why it could not be parsed): what to save and follow."""
+        if isinstance(items, ParseError):
             if not recovered:
                 self._answered(page.url, page.journal)
-            return [
-                PageItems((self._error(page.url, "parse", str(error)),), page.capture, page.url)
-            ]
+            error = self._error(page.url, "parse", str(items))
+            return [PageItems((error,), page.capture, page.url)]
         return self.on_page(page.url, page.journal, items, page.capture, recovered=recovered)
 
     def _logged_out(self, page: FetchedPage, recovered: bool) -> SessionLost | None:
@@ -244,6 +247,10 @@ class CrawlPlan:
                 yield self._fetch(url, state.name, ref, shown)
 
     # ------------------------------------------------------------ redirects and failures
+
+    def on_redirected(self, page: FetchedPage, location: str) -> list[Step]:
+        """`on_redirect` of a fetched 3xx answer."""
+        return self.on_redirect(page.url, page.status, location, page.journal, page.capture)
 
     def on_redirect(
         self, url: str, status: int, location: str, journal: str, capture: CaptureRef | None

@@ -1,0 +1,37 @@
+"""`python -m archiver.crawl.parse_worker`: parses the pages a crawl sends it (archiver/crawl/
+parsing.py) until its stdin closes. Imports neither Scrapy nor Twisted."""
+
+from __future__ import annotations
+
+import pickle
+import signal
+import sys
+from typing import BinaryIO
+
+from archiver.crawl.parsing import LENGTH_BYTES, frame
+from archiver.parse import parsed
+
+
+def serve(requests: BinaryIO, answers: BinaryIO) -> int:
+    """Answers each `(serial, FetchedPage)` with `(serial, items or ParseError)`; how many."""
+    served = 0
+    while len(head := requests.read(LENGTH_BYTES)) == LENGTH_BYTES:
+        body = requests.read(int.from_bytes(head, "big"))
+        serial, page = pickle.loads(body)
+        answers.write(frame((serial, parsed(page))))
+        answers.flush()
+        served += 1
+    return served
+
+
+def main() -> None:
+    # Ctrl-C reaches the whole process group: the crawl finishes its pages, so this goes on
+    # parsing them until the crawl closes the pipe.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    answers = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write on the answers' pipe
+    serve(sys.stdin.buffer, answers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""Pages parsed in a process of their own, so that one core parses while the other fetches and
+saves: parsing is pure, `(page) -> items`, and pages and items cross a pipe pickled.
+
+`ARCHIVER_PARSE_PROCESSES` says how many such processes (0: parse in the crawl's own). They are
+plain child processes (`python -m archiver.crawl.parse_worker`) on two pipes that the crawl's
+event loop reads and writes itself: `concurrent.futures` would add two threads to the crawl's
+process, and their hand-offs cost it more than the parsing they spared (1.3 ms a page). A worker
+ends when its pipe closes, so a crawl killed with SIGKILL leaves none behind.
+
+A worker that cannot start or dies (an out-of-memory kill) is not the page's fault: that page and
+every later one is parsed in the crawl's own process, as it always could be, and the log says so
+once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pickle
+import subprocess
+import sys
+from contextlib import suppress
+from typing import Any
+
+from archiver.items import FetchedPage, Item
+from archiver.parse import ParseError, parsed
+
+logger = logging.getLogger(__name__)
+
+Parsed = list[Item] | ParseError
+WORKER_COMMAND = (sys.executable, "-m", "archiver.crawl.parse_worker")
+LENGTH_BYTES = 4  # each message on a pipe: its length, big-endian, then its pickle
+
+
+def frame(message: object) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(LENGTH_BYTES, "big") + data
+
+
+class WorkerLost(RuntimeError):
+    """The parsing process ended (or never started) with pages in its hands."""
+
+
+class PageParser:
+    def __init__(self, processes: int) -> None:
+        self._wanted = max(0, processes)
+        self._workers: list[_Worker] | None = None
+
+    @property
+    def workers(self) -> int:
+        """How many parsing processes are running."""
+        return len(self._workers or [])
+
+    async def parse(self, page: FetchedPage) -> Parsed:
+        if self._wanted:
+            try:
+                return await self._least_busy().parse(page)
+            except (WorkerLost, OSError) as exc:
+                if not self._wanted:  # another page's failure has said so
+                    return parsed(page)
+                logger.warning(
+                    "the parsing process failed (%s): pages are parsed in the crawl's own "
+                    "process from now on",
+                    exc,
+                )
+                self.close()
+        return parsed(page)
+
+    def _least_busy(self) -> _Worker:
+        if self._workers is None:
+            self._workers = [_Worker() for _ in range(self._wanted)]
+            logger.info("pages are parsed in %d process(es) of their own", self._wanted)
+        return min(self._workers, key=lambda worker: worker.busy)
+
+    def close(self) -> None:
+        """Ends the workers (after the pages they hold); parsing goes on in this process."""
+        workers, self._workers, self._wanted = self._workers or [], None, 0
+        for worker in workers:
+            worker.close()
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self._pending: dict[int, asyncio.Future[Parsed]] = {}
+        self._serial = 0
+        self._writer: asyncio.WriteTransport | None = None
+        self._connected: asyncio.Task[None] | None = None
+        self._lost: str | None = None
+
+    @property
+    def busy(self) -> int:
+        return len(self._pending)
+
+    async def parse(self, page: FetchedPage) -> Parsed:
+        if self._connected is None:
+            self._connected = asyncio.ensure_future(self._connect())
+        await self._connected
+        if self._lost is not None or self._writer is None:
+            raise WorkerLost(self._lost or "not connected")
+        self._serial += 1
+        answer: asyncio.Future[Parsed] = asyncio.get_running_loop().create_future()
+        self._pending[self._serial] = answer
+        self._writer.write(frame((self._serial, page)))
+        return await answer
+
+    async def _connect(self) -> None:
+        loop = asyncio.get_running_loop()
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._writer, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, self.process.stdin)
+        await loop.connect_read_pipe(lambda: _Answers(self), self.process.stdout)
+
+    def answered(self, serial: int, result: Parsed) -> None:
+        answer = self._pending.pop(serial, None)
+        if answer is not None and not answer.done():
+            answer.set_result(result)
+
+    def lost(self, reason: str) -> None:
+        code = self.process.poll()
+        self._lost = f"{reason}; exit code {code}" if code is not None else reason
+        pending, self._pending = self._pending, {}
+        for answer in pending.values():
+            if not answer.done():
+                answer.set_exception(WorkerLost(self._lost))
+
+    def close(self) -> None:
+        if self._writer is not None and not self._writer.is_closing():
+            with suppress(RuntimeError):  # the event loop has ended: the pipe is closed below
+                self._writer.close()  # which closes the pipe only on the loop's next turn
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.lost("closed")
+
+
+class _Answers(asyncio.Protocol):
+    """Reads `(serial, items or ParseError)` messages off a worker's stdout."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self.worker = worker
+        self.buffer = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= LENGTH_BYTES:
+            size = int.from_bytes(self.buffer[:LENGTH_BYTES], "big")
+            if len(self.buffer) < LENGTH_BYTES + size:
+                return
+            message: Any = pickle.loads(self.buffer[LENGTH_BYTES : LENGTH_BYTES + size])
+            del self.buffer[: LENGTH_BYTES + size]
+            self.worker.answered(*message)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.worker.lost(f"its pipe closed ({exc})" if exc else "its pipe closed")

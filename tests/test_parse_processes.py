@@ -1,0 +1,152 @@
+"""Pages parsed in a process of their own (archiver/crawl/parsing.py): the same items as parsed
+in the crawl's process, errors that cross back whole, a dead worker that costs no page, and no
+worker left behind by a crawl killed with SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from parse_support import FIXTURES, load_capture
+
+from archiver.crawl.parsing import PageParser, Parsed
+from archiver.items import FetchedPage
+from archiver.parse import ParseError, parsed
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = sorted(p for p in (FIXTURES / "real").iterdir() if (p / "capture.json").exists())
+
+
+def fixture_pages() -> list[FetchedPage]:
+    pages = []
+    for folder in FOLDERS:
+        url, body, status, captured_at, content_type = load_capture(folder)
+        pages.append(FetchedPage(url, "j", body, status, captured_at, content_type, None))
+    return pages
+
+
+def broken_pages() -> list[FetchedPage]:
+    seen = datetime(2026, 12, 3, tzinfo=UTC)
+    url = "https://kelijah.livejournal.com/"
+    return [
+        FetchedPage(url + "1.html", "kelijah", b"", 200, seen, "text/html", None),
+        FetchedPage(
+            url + "2.html", "kelijah", b"<html><body>hi</body></html>", 200, seen, None, None
+        ),
+        FetchedPage(url + "3.html", "kelijah", b"\x00\xff" * 50, 500, seen, None, None),
+    ]
+
+
+def parse_all(parser: PageParser, pages: list[FetchedPage]) -> list[Parsed]:
+    async def run() -> list[Parsed]:
+        try:
+            return list(await asyncio.gather(*(parser.parse(page) for page in pages)))
+        finally:
+            parser.close()
+
+    return asyncio.run(run())
+
+
+def comparable(result: Parsed) -> object:
+    return ("error", result.url, result.reason) if isinstance(result, ParseError) else result
+
+
+def test_the_worker_gives_the_items_and_errors_this_process_gives() -> None:
+    pages = fixture_pages() + broken_pages()
+    assert len(pages) > 15
+    here = [comparable(parsed(page)) for page in pages]
+    there = [comparable(r) for r in parse_all(PageParser(1), pages)]
+    assert there == here
+    errors = [r for r in here if isinstance(r, tuple)]
+    assert len(errors) >= 3  # the broken pages' errors crossed back with their URL and reason
+    assert sum(len(r) for r in here if isinstance(r, list)) > 200
+
+
+def test_two_workers_share_the_pages() -> None:
+    pages = fixture_pages()
+    parser = PageParser(2)
+    results = parse_all(parser, pages)
+    assert [comparable(r) for r in results] == [comparable(parsed(p)) for p in pages]
+
+
+def test_a_dead_worker_hands_the_parsing_back_to_the_crawl(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pages = fixture_pages()
+    parser = PageParser(1)
+
+    async def run() -> list[Parsed]:
+        first = await parser.parse(pages[0])
+        assert parser.workers == 1
+        (worker,) = parser._workers or []
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.wait()
+        return [first, *await asyncio.gather(*(parser.parse(page) for page in pages[1:]))]
+
+    with caplog.at_level(logging.WARNING, logger="archiver.crawl.parsing"):
+        results = asyncio.run(run())
+    assert [comparable(r) for r in results] == [comparable(parsed(p)) for p in pages]
+    assert parser.workers == 0
+    ours = [r for r in caplog.records if r.name == "archiver.crawl.parsing"]
+    (warning,) = [r.getMessage() for r in ours if r.levelno == logging.WARNING]
+    assert "the parsing process failed" in warning and "exit code -9" in warning, warning
+
+
+def test_a_worker_that_cannot_start_costs_no_page(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("archiver.crawl.parsing.WORKER_COMMAND", ("/nonexistent/python",))
+    pages = fixture_pages()[:3]
+    with caplog.at_level(logging.WARNING, logger="archiver.crawl.parsing"):
+        results = parse_all(PageParser(1), pages)
+    assert [comparable(r) for r in results] == [comparable(parsed(p)) for p in pages]
+    assert any("the parsing process failed" in r.getMessage() for r in caplog.records)
+
+
+KILLED_CRAWL = """
+import asyncio, sys, time
+from datetime import UTC, datetime
+from archiver.crawl.parsing import PageParser
+from archiver.items import FetchedPage
+
+async def main():
+    parser = PageParser(1)
+    seen = datetime.now(UTC)
+    page = FetchedPage("https://a.livejournal.com/1.html", "a", b"", 200, seen, None, None)
+    await parser.parse(page)
+    print(parser._workers[0].process.pid, flush=True)
+    time.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+def _ended(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"  # ended, waiting for whoever adopted it to reap it
+
+
+def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind() -> None:
+    crawl = subprocess.Popen(
+        [sys.executable, "-c", KILLED_CRAWL], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert crawl.stdout is not None
+    worker = int(crawl.stdout.readline())
+    assert not _ended(worker)
+    crawl.kill()
+    crawl.wait()
+    deadline = time.monotonic() + 20
+    while not _ended(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _ended(worker), f"parsing process {worker} outlived its crawl"
