@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archiver.store.rows import upsert
+from archiver.store.rows import atomic, upsert
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def save_capture(
         "refers_to": refers_to,
         "logged_in_as": logged_in_as,
     }
-    with db.atomic():
+    with atomic(db):
         upsert(db, "captures", row, ["record_id"], insert_only=True)
         capture_id: int = db.execute(
             "SELECT id FROM captures WHERE record_id = ?", [record_id]
@@ -81,7 +81,7 @@ RECOVERY_ATTEMPTS = 3
 def mark_recovery_tried(db: Database, capture_id: int) -> None:
     """Before a page is read back from the WARC, so that a page that kills the process is
     tried only RECOVERY_ATTEMPTS times; saving it sets `parsed` to 1."""
-    with db.atomic():
+    with atomic(db):
         db.execute(
             "UPDATE captures SET parsed = COALESCE(parsed, 0) - 1 WHERE id = ? "
             "AND (parsed IS NULL OR parsed < 0)",
@@ -92,7 +92,7 @@ def mark_recovery_tried(db: Database, capture_id: int) -> None:
 def mark_not_recoverable(db: Database, capture_id: int) -> None:
     """A response archived as received but never to be parsed into rows: one cut short, or
     one served logged out to a logged-in crawl."""
-    with db.atomic():
+    with atomic(db):
         db.execute("UPDATE captures SET parsed = 0 WHERE id = ?", [capture_id])
 
 

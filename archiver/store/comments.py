@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from archiver.items import CommentItem, CommentPolicyItem
 from archiver.store.journals import ensure_journal
-from archiver.store.rows import insert, item_row, one, touch, upsert
+from archiver.store.rows import atomic, insert, item_row, one, touch, upsert
 
 # LiveJournal hides the text of a comment once it is deleted, screened or collapsed: the text
 # seen earlier is kept (a None never overwrites a value).
@@ -28,7 +28,7 @@ def save_comment(
     row = item_row(item, first_seen=seen_at, last_seen=seen_at, capture_id=capture_id)
     row["collapsed"] = int(item.collapsed)
     content = [c for c in row if c not in _BOOKKEEPING]
-    with db.atomic():
+    with atomic(db):
         ensure_journal(db, item.journal, seen_at)
         before = db.execute(
             f"SELECT {', '.join(f'[{c}]' for c in content)} FROM comments "
@@ -61,7 +61,7 @@ def save_comment_policy(
         "ip_recorded": int(item.ip_recorded),
         "comments_disabled": int(item.comments_disabled),
     }
-    with db.atomic():
+    with atomic(db):
         ensure_journal(db, item.journal, seen_at)
         latest = one(
             db,

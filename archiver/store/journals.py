@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from archiver import urls
 from archiver.items import JournalItem
-from archiver.store.rows import item_row, upsert
+from archiver.store.rows import atomic, first_in_page, item_row, upsert
 
 
 def save_journal(
@@ -14,7 +14,7 @@ def save_journal(
 ) -> None:
     """Upsert a journal; status fields follow the latest page, known identity fields stay."""
     row = item_row(item, first_seen=seen_at, last_seen=seen_at, capture_id=capture_id)
-    with db.atomic():
+    with atomic(db):
         upsert(
             db, "journals", row, ["username"], keep_known=("journal_id", "title", "journal_type")
         )
@@ -22,6 +22,8 @@ def save_journal(
 
 def ensure_journal(db: Database, username: str, seen_at: str) -> None:
     """A placeholder row (status NULL) so that rows of a journal not yet saved keep their FK."""
+    if not first_in_page(db, username):
+        return
     row = {
         "username": username,
         "url": urls.journal_root(username),
@@ -32,5 +34,5 @@ def ensure_journal(db: Database, username: str, seen_at: str) -> None:
 
 
 def mark_listed(db: Database, journal: str, run_id: int) -> None:
-    with db.atomic():
+    with atomic(db):
         db.execute("UPDATE journals SET listed_in_run = ? WHERE username = ?", [run_id, journal])

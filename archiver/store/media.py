@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from archiver.clock import iso_seconds
 from archiver.items import MediaItem, MediaRef
 from archiver.store.journals import ensure_journal
-from archiver.store.rows import upsert
+from archiver.store.rows import atomic, upsert
 
 _SAVE_MEDIA = """
 INSERT INTO media (url, role, status, content_type, length, payload_digest, note,
@@ -43,7 +43,7 @@ def save_media(db: Database, item: MediaItem, seen_at: str, capture_id: int | No
         "capture_id": capture_id,
         "seen_at": seen_at,
     }
-    with db.atomic():
+    with atomic(db):
         db.execute(_SAVE_MEDIA, row)
 
 
@@ -64,7 +64,7 @@ def save_media_ref(db: Database, ref: MediaRef, seen_at: str, capture_id: int | 
         "last_seen": seen_at,
         "capture_id": capture_id,
     }
-    with db.atomic():
+    with atomic(db):
         ensure_journal(db, ref.journal, seen_at)
         upsert(db, "media_links", row, ["journal", "ditemid", "talkid", "url", "role"])
         if ref.role == "userpic":

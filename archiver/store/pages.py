@@ -30,6 +30,7 @@ from archiver.store.comments import save_comment, save_comment_policy
 from archiver.store.journals import save_journal
 from archiver.store.media import save_media, save_media_ref
 from archiver.store.posts import save_locked_post, save_post
+from archiver.store.rows import page_scope
 from archiver.store.runs import record_error
 from archiver.store.widget import save_recent_posts
 
@@ -61,7 +62,7 @@ def save_page(
     outcome: new, changed, unchanged)."""
     counts: Counter[str] = Counter()
     widgets: dict[str, list[RecentPostItem]] = {}
-    with db.atomic():
+    with page_scope(db):
         for item in items:
             if isinstance(item, RecentPostItem):
                 widgets.setdefault(item.source_url, []).append(item)

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from archiver.items import LockedPostItem, PostItem
 from archiver.store.journals import ensure_journal
-from archiver.store.rows import insert, item_row, one, upsert
+from archiver.store.rows import atomic, insert, item_row, one, upsert
 from archiver.store.runs import PostOutcome, count_post
 
 
@@ -65,7 +65,7 @@ def save_post(
     new/changed/unchanged counter goes up by one.
     """
     content_hash = post_content_hash(item)
-    with db.atomic():
+    with atomic(db):
         ensure_journal(db, item.journal, seen_at)
         old = one(
             db,
@@ -181,7 +181,7 @@ def save_locked_post(
     db: Database, item: LockedPostItem, seen_at: str, capture_id: int | None = None
 ) -> None:
     row = item_row(item, first_seen=seen_at, last_seen=seen_at, capture_id=capture_id)
-    with db.atomic():
+    with atomic(db):
         ensure_journal(db, item.journal, seen_at)
         upsert(db, "locked_posts", row, ["journal", "ditemid"])
 
@@ -235,7 +235,7 @@ def mark_missing_posts(
     first missed them; rows are kept. Returns how many posts were marked.
     """
     params = _missing_params(journal, seen_ditemids, years, by_owner)
-    with db.atomic():
+    with atomic(db):
         cursor = db.execute(
             f"UPDATE posts SET deleted_in_run = ? WHERE {_MISSING}", [run_id, *params]
         )
@@ -254,7 +254,7 @@ def mark_missing_posts_on_days(
     """Like `mark_missing_posts`, for a run that listed some days whole (`YYYY-MM-DD` -> the
     ditemids the calendar showed that day, empty for a day it no longer shows)."""
     marked = 0
-    with db.atomic():
+    with atomic(db):
         for day, ditemids in listed.items():
             cursor = db.execute(
                 "UPDATE posts SET deleted_in_run = ? WHERE journal = ? AND deleted_in_run IS NULL "

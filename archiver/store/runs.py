@@ -9,7 +9,7 @@ from typing import Literal
 
 from sqlite_utils import Database
 
-from archiver.store.rows import insert
+from archiver.store.rows import atomic, insert
 
 PostOutcome = Literal["new", "changed", "unchanged"]
 _RUN_COUNTERS: dict[PostOutcome, str] = {
@@ -23,7 +23,7 @@ def start_run(
     db: Database, started_at: str, journals: Sequence[str], logged_in_as: str | None = None
 ) -> int:
     """A new crawl_runs row; `logged_in_as`: the account whose session the run uses."""
-    with db.atomic():
+    with atomic(db):
         return insert(
             db,
             "crawl_runs",
@@ -44,7 +44,7 @@ def start_run(
 def close_killed_runs(db: Database, current_run: int, at: str) -> int:
     """Runs that never finished (killed, or the machine lost) before `current_run`: closed as
     `killed`, at `at`, the time the next run found them. Returns how many."""
-    with db.atomic():
+    with atomic(db):
         cursor = db.execute(
             "UPDATE crawl_runs SET ended_at = ?, outcome = 'killed', "
             "errors = (SELECT COUNT(*) FROM errors WHERE run_id = crawl_runs.id) "
@@ -73,7 +73,7 @@ def finish_run(
     requests: int | None = None,
 ) -> None:
     """Close a run. The post counters were kept by save_post; `errors` counts its errors rows."""
-    with db.atomic():
+    with atomic(db):
         cursor = db.execute(
             """
             UPDATE crawl_runs SET
@@ -91,7 +91,7 @@ def finish_run(
 
 def fail_run(db: Database, run_id: int, *, outcome: str, exit_code: int) -> None:
     """A run that went wrong after it was finished (its index could not be rebuilt)."""
-    with db.atomic():
+    with atomic(db):
         cursor = db.execute(
             """
             UPDATE crawl_runs SET
@@ -116,7 +116,7 @@ def count_post(db: Database, run_id: int, outcome: PostOutcome) -> None:
 def record_error(
     db: Database, run_id: int | None, url: str | None, kind: str, message: str, at: str
 ) -> int:
-    with db.atomic():
+    with atomic(db):
         return insert(
             db,
             "errors",

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from archiver.items import RecentPostItem
 from archiver.store.journals import ensure_journal
-from archiver.store.rows import insert, item_row, one, touch
+from archiver.store.rows import atomic, insert, item_row, one, touch
 
 
 def save_recent_posts(
@@ -35,7 +35,7 @@ def save_recent_posts(
         )
     ordered = sorted(items, key=lambda i: i.position)
     items_hash = _widget_hash(ordered)
-    with db.atomic():
+    with atomic(db):
         ensure_journal(db, journal, seen_at)
         latest = one(
             db,
