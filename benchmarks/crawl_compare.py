@@ -26,7 +26,8 @@ Before the first round at 50 ms the list is fetched once with curl, so that ever
 the server's cache (its last 4,096 answers) as warm as at 0 ms, where the first crawl warmed it.
 
 For each run: wall seconds; CPU seconds (user + sys of the process and every child it waited for,
-from `wait4`); peak RSS (`ru_maxrss`: the largest of the process and its children); bytes written
+from `wait4`); peak RSS (the process and its children together, sampled every 0.25 s from
+`/proc`, or `ru_maxrss` if larger: the crawl parses in a second process); bytes written
 (`/proc/PID/io` `write_bytes`, read while the finished process is still a zombie, so it includes
 its children's); the final size of what it wrote; the server's CPU seconds and the CPU that other
 processes on the machine used meanwhile (from /proc/stat), since a busy machine slows wall times.
@@ -54,6 +55,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -93,6 +95,7 @@ CRAWL_SETTINGS = (
     "LOG_LEVEL=WARNING",
 )
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 # ------------------------------------------------------------------ measuring a process
@@ -155,6 +158,40 @@ def _io(pid: int) -> dict[str, int]:
     return {key: int(value) for key, value in pairs}
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """The resident memory of a process and all its descendants together, in KiB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        process = int(entry.name)
+        parents[process] = int(fields[1])  # ppid
+        rss[process] = int(fields[21]) * PAGE_KB  # rss, in pages
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        tree, grew = tree | more, bool(more)
+    return sum(rss.get(p, 0) for p in tree)
+
+
+class _TreeMemory(threading.Thread):
+    """Samples a process tree's summed RSS every 0.25 s: `ru_maxrss` gives only the largest
+    process's peak, and the crawl parses in a second process."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.25):
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+
+
 _running: list[subprocess.Popen[bytes]] = []  # ended on SIGTERM or Ctrl-C
 
 
@@ -176,10 +213,14 @@ def measure(
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, stdin=given, stdout=out, stderr=err)
         _running.append(child)
+        memory = _TreeMemory(child.pid)
+        memory.start()
         # Wait for it to end without reaping it: a zombie's /proc/PID/io still counts everything
         # it and its reaped children wrote.
         os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)
         wall = time.perf_counter() - started
+        memory.done.set()
+        memory.join()
         io = _io(child.pid)
         server_cpu, busy = server() - server_before, _busy_seconds() - busy_before
         _, status, usage = os.wait4(child.pid, 0)
@@ -189,7 +230,7 @@ def measure(
     measured = Measured(
         wall=wall,
         cpu=cpu,
-        peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_rss_mb=max(usage.ru_maxrss, memory.peak_kb) / 1024,
         write_bytes=io["write_bytes"],
         cancelled_write_bytes=io["cancelled_write_bytes"],
         server_cpu=server_cpu,
