@@ -55,12 +55,14 @@ class PageParser:
         if self._wanted:
             try:
                 return await self._least_busy().parse(page)
-            except (WorkerLost, OSError) as exc:
+            except Exception as exc:  # the worker's failure, never the page's: parse_page's
+                # own failures come back as a ParseError
                 if not self._wanted:  # another page's failure has said so
                     return parsed(page)
                 logger.warning(
-                    "the parsing process failed (%s): pages are parsed in the crawl's own "
+                    "the parsing process failed (%s: %s): pages are parsed in the crawl's own "
                     "process from now on",
+                    type(exc).__name__,
                     exc,
                 )
                 self.close()
