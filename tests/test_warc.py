@@ -13,7 +13,15 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.archive.verify import VerifyReport, check_file, gzip_members
-from archiver.archive.warc import Exchange, PriorCapture, WarcWriter, payload_digest, split_message
+from archiver.archive.warc import (
+    Exchange,
+    PriorCapture,
+    WarcWriter,
+    file_index,
+    index_warcs,
+    payload_digest,
+    split_message,
+)
 
 URL = "https://zloy-odessit.livejournal.com/1234567.html?page=2"
 REQUEST = (
@@ -201,3 +209,49 @@ def test_a_write_that_fails_half_way_leaves_no_torn_record(tmp_path: Path) -> No
     assert report.problems == []
     uris = [r.url for r in records.values()]
     assert f"{URL}&n=2" in uris and f"{URL}&n=1" not in uris
+
+
+def _indexed_by_cdxj_indexer(path: Path, tmp_path: Path) -> bytes:
+    return index_warcs([path], tmp_path / "cdxj-indexer.cdxj", root=path.parent).read_bytes()
+
+
+def test_each_file_is_indexed_as_written_as_cdxj_indexer_reads_it(tmp_path: Path) -> None:
+    odd_heads = [
+        b"HTTP/1.1 404 Not Found\r\nContent-Type: TEXT/HTML;charset=utf-8\r\n\r\ngone",
+        b"HTTP/1.1 301 Moved\r\nLocation: https://zloy-odessit.livejournal.com/\r\n\r\n",
+        b"HTTP/1.0 200 OK\r\nContent-Type:   ; charset=x\r\n\r\nodd",
+        b"HTTP/1.1 200 OK\r\ncontent-type: image/png\r\n\r\n\x89PNG",
+        b"HTTP/1.1 200 OK\r\nContent-Type:\r\n\r\nempty type",
+        b"HTTP/1.1 200 OK\r\nServer: x\r\n\r\nno type",
+    ]
+    warcs = tmp_path / "warc"
+    with pinned_writer(warcs) as writer:
+        first = writer.write(Exchange(URL, REQUEST, RESPONSE, FETCHED))
+        prior = PriorCapture(first.record_id, URL, first.fetched_at)
+        later = datetime(2021, 10, 17, 12, 0, tzinfo=UTC)
+        writer.write(Exchange(URL, REQUEST, RESPONSE, later), lambda url, digest: prior)
+        for n, response in enumerate(odd_heads):
+            writer.write(
+                Exchange(f"https://a.livejournal.com/{n}?b=2&a=1", REQUEST, response, FETCHED)
+            )
+        writer.write(Exchange("https://[broken/x", REQUEST, RESPONSE, FETCHED))
+    (path,) = writer.files
+    own = file_index(path).read_bytes()  # written by the writer: nobody indexed the file
+    assert own.count(b"\n") == 2 + len(odd_heads) + 1
+    assert b'"mime": "warc/revisit"' in own and b'"status": "404"' in own
+    assert own == _indexed_by_cdxj_indexer(path, tmp_path)
+
+
+def test_a_failed_write_leaves_the_index_true_to_the_file(tmp_path: Path) -> None:
+    writer = pinned_writer(tmp_path / "warc")
+    writer.write(Exchange(f"{URL}&n=0", REQUEST, RESPONSE, FETCHED))
+    writer._file = DiskFillsUp(writer._file, room=40)  # type: ignore[assignment]
+    with pytest.raises(OSError, match="No space left"):
+        writer.write(Exchange(f"{URL}&n=1", REQUEST, RESPONSE, FETCHED))
+    writer._file = writer._file.real  # type: ignore[attr-defined]
+    writer.write(Exchange(f"{URL}&n=2", REQUEST, RESPONSE, FETCHED))
+    writer.close()
+    (path,) = writer.files
+    own = file_index(path).read_bytes()
+    assert own.count(b"\n") == 2 and b"n=1" not in own
+    assert own == _indexed_by_cdxj_indexer(path, tmp_path)

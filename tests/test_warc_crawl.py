@@ -156,6 +156,16 @@ def test_cdxj_indexer_indexes_every_capture(which: str, request: pytest.FixtureR
 
 
 @pytest.mark.parametrize("which", ["plain", "encoded"])
+def test_each_file_index_written_by_the_crawl_is_cdxj_indexers(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    archive: Archive = request.getfixturevalue(which)
+    for path in archive.files():
+        again = index_warcs([path], tmp_path / f"{path.name}.cdxj", root=path.parent)
+        assert file_index(path).read_bytes() == again.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("which", ["plain", "encoded"])
 def test_fastwarc_reads_every_record_and_verifies_digests(
     which: str, request: pytest.FixtureRequest
 ) -> None:

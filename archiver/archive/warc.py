@@ -15,7 +15,7 @@ import io
 import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -28,6 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
+from archiver.archive.cdxj_lines import cdxj_line
 
 DEFAULT_MAX_FILE_BYTES = 1_000_000_000
 WARC_SUFFIX = ".warc.gz"
@@ -150,6 +151,9 @@ class WarcWriter:
         self._file: IO[bytes] | None = None
         self._buffer = io.BytesIO()  # one record at a time, written to the file in one piece
         self._writer: WARCWriter | None = None
+        # The open file's CDXJ lines, written beside it when it closes; None: cdxj-indexer
+        # reads the file instead (a head it would read otherwise, a file not all ours).
+        self._index_lines: list[str] | None = None
 
     @property
     def current_file(self) -> Path | None:
@@ -187,6 +191,8 @@ class WarcWriter:
             offset, length = self._append_revisit(exchange.url, response_headers, fields)
         else:
             offset, length = self._append("response", exchange.url, response_headers, body, fields)
+        if self._index_lines is not None:
+            self._index_record(exchange.url, date, response_headers, fields, offset, length)
         request_head, request_body = split_message(exchange.request)
         self._append(
             "request",
@@ -220,6 +226,36 @@ class WarcWriter:
             self._file.close()
             self._file = None
             self._writer = None
+            lines, self._index_lines = self._index_lines, None
+            if lines is not None:
+                # Not writable now (a full disk): cdxj-indexer reads the file instead, later.
+                with suppress(OSError):
+                    _replace_whole(file_index(self.files[-1]), partial(_write_sorted, lines))
+
+    def _index_record(
+        self,
+        url: str,
+        date: str,
+        headers: _RawHeaders,
+        fields: Mapping[str, str],
+        offset: int,
+        length: int,
+    ) -> None:
+        assert self._index_lines is not None
+        if not headers.statusline:  # a head warcio could not parse: cdxj-indexer decides
+            self._index_lines = None
+            return
+        line = cdxj_line(
+            url=url,
+            warc_date=date,
+            record_type=fields["WARC-Type"],
+            http_headers=headers,
+            payload_digest=fields["WARC-Payload-Digest"],
+            offset=offset,
+            length=length,
+            filename=self.files[-1].name,
+        )
+        self._index_lines.append(line)
 
     def __enter__(self) -> WarcWriter:
         return self
@@ -242,6 +278,7 @@ class WarcWriter:
         path = self.directory / name
         # Unbuffered: a record is either in the file whole or, after a failed write, cut away.
         self._file = open(path, "ab", buffering=0)  # noqa: SIM115 - kept open across records
+        self._index_lines = [] if self._file.tell() == 0 else None
         self._writer = WARCWriter(self._buffer, gzip=True, warc_version="1.1")
         self.files.append(path)
         info = self._writer.create_warcinfo_record(name, self._warcinfo_fields())
@@ -353,9 +390,10 @@ def file_index(warc: Path) -> Path:
 def write_cdxj_index(directory: Path) -> Path:
     """(Re)write `index.cdxj` beside the WARC files: one sorted CDXJ line per capture.
 
-    Each WARC file has an index of its own, written once (again only if the file changed
-    since: a repair cut its tail), so a run indexes only the files it wrote; `index.cdxj` is
-    those indexes merged, which reads text, not WARC records."""
+    Each WARC file has an index of its own, written by the writer as it closes the file
+    (`cdxj_lines.py`), else here by cdxj-indexer (a killed run's file; again only if the file
+    changed since: a repair cut its tail), so a run indexes only the files it wrote;
+    `index.cdxj` is those indexes merged, which reads text, not WARC records."""
     indexes = []
     for warc in warc_files(directory):
         own = file_index(warc)
@@ -363,6 +401,13 @@ def write_cdxj_index(directory: Path) -> Path:
             _replace_whole(own, partial(index_warcs, [warc], root=directory))
         indexes.append(own)
     return _replace_whole(directory / CDXJ_INDEX, partial(_merge_lines, indexes))
+
+
+def _write_sorted(lines: list[str], target: Path) -> Path:
+    """`lines` sorted as text, as cdxj-indexer sorts them."""
+    with open(target, "w", encoding="utf-8") as out:
+        out.writelines(sorted(lines))
+    return target
 
 
 def _merge_lines(indexes: Sequence[Path], target: Path) -> Path:
