@@ -12,16 +12,12 @@ from archiver.crawl.parsing import LENGTH_BYTES, frame
 from archiver.parse import parsed
 
 
-def serve(requests: BinaryIO, answers: BinaryIO) -> int:
-    """Answers each `(serial, FetchedPage)` with `(serial, items or ParseError)`; how many."""
-    served = 0
+def serve(requests: BinaryIO, answers: BinaryIO) -> None:
+    """Answers each `(serial, FetchedPage)` with `(serial, items or ParseError)`."""
     while len(head := requests.read(LENGTH_BYTES)) == LENGTH_BYTES:
-        body = requests.read(int.from_bytes(head, "big"))
-        serial, page = pickle.loads(body)
+        serial, page = pickle.loads(requests.read(int.from_bytes(head, "big")))
         answers.write(frame((serial, parsed(page))))
         answers.flush()
-        served += 1
-    return served
 
 
 def main() -> None:
