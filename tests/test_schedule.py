@@ -503,6 +503,14 @@ def test_a_page_killed_before_its_rows_were_saved_comes_back_whole(tmp_path: Pat
         "(select min(id) from recent_post_snapshots)"
     ).fetchone()
     assert widget[0] > 0 and widget[1] == fetched
+    # Its year-less dates took their year from the server's clock (the response's Date header, in
+    # the sample site's past), as the live pages' did: one widget state, dated as its posts are.
+    assert db.execute("select count(*) from recent_post_snapshots").fetchone() == (1,)
+    dated = db.execute(
+        "select r.date, p.published from recent_posts r join posts p on p.url = r.url "
+        "where r.snapshot_id = (select min(id) from recent_post_snapshots)"
+    ).fetchall()
+    assert dated and all(shown == published[:16] + ":00" for shown, published in dated), dated
     assert db.execute("select parsed from captures where id = ?", [capture_id]).fetchone() == (1,)
     # Everything else read from that page carries its fetch time too, and it was not refetched.
     for table in ("posts", "comments", "comment_policies"):

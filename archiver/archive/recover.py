@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver import store, urls
-from archiver.clock import iso_seconds
+from archiver.clock import iso_seconds, served_at
 from archiver.items import CaptureRef, FetchedPage
 
 # The pages whose rows are worth reading back: a post page, its ?format=light twin and its
@@ -42,7 +42,7 @@ def unsaved_pages(
         fetched_at = datetime.fromisoformat(row.fetched_at.replace("Z", "+00:00"))
         store.mark_recovery_tried(db, row.capture_id)
         try:
-            body = read_body(warc_directories, row)
+            body, date_header = read_response(warc_directories, row)
         except Exception as error:  # a record warcio cannot read back: zlib, headers, anything
             yield Unreadable(row.url, str(error) or type(error).__name__)
             continue
@@ -51,15 +51,18 @@ def unsaved_pages(
             journal=journal,
             body=body,
             status=row.status or 200,
-            captured_at=fetched_at,
+            captured_at=served_at(date_header, fetched_at),
             content_type=row.content_type,
             capture=CaptureRef(row.capture_id, iso_seconds(fetched_at)),
             logged_in_as=row.logged_in_as,
         )
 
 
-def read_body(warc_directories: Sequence[Path], capture: store.CaptureRow) -> bytes:
-    """The page as the crawler's parser saw it: transfer and content codings undone."""
+def read_response(
+    warc_directories: Sequence[Path], capture: store.CaptureRow
+) -> tuple[bytes, str | None]:
+    """The page as the crawler's parser saw it (transfer and content codings undone) and the
+    response's `Date` header, the clock the page's year-less dates were written by."""
     paths = [directory / capture.warc_file for directory in warc_directories]
     with open(next((path for path in paths if path.exists()), paths[0]), "rb") as stream:
         stream.seek(capture.offset)
@@ -67,4 +70,5 @@ def read_body(warc_directories: Sequence[Path], capture: store.CaptureRow) -> by
         if record.rec_headers.get_header("WARC-Target-URI") != capture.url:
             raise ValueError(f"{capture.warc_file} @{capture.offset} is not {capture.url}")
         body: bytes = record.content_stream().read()
-    return body
+        date_header = record.http_headers.get_header("Date") if record.http_headers else None
+    return body, date_header
