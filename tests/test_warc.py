@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import errno
 import itertools
+import tempfile
 import zlib
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.archive import warc
+from archiver.archive.sorted_lines import SortedLines
 from archiver.archive.verify import VerifyReport, check_file, gzip_members
 from archiver.archive.warc import (
     Exchange,
@@ -21,6 +25,7 @@ from archiver.archive.warc import (
     index_warcs,
     payload_digest,
     split_message,
+    write_cdxj_index,
 )
 
 URL = "https://zloy-odessit.livejournal.com/1234567.html?page=2"
@@ -255,3 +260,46 @@ def test_a_failed_write_leaves_the_index_true_to_the_file(tmp_path: Path) -> Non
     own = file_index(path).read_bytes()
     assert own.count(b"\n") == 2 and b"n=1" not in own
     assert own == _indexed_by_cdxj_indexer(path, tmp_path)
+
+
+def test_a_file_of_many_records_is_indexed_from_sorted_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large journal's file: its lines wait in runs on disk, not in memory, and come out as
+    cdxj-indexer's."""
+    monkeypatch.setattr(warc, "SortedLines", partial(SortedLines, held_at_most=4))
+    warcs = tmp_path / "warc"
+    with pinned_writer(warcs) as writer:
+        for n in (7, 3, 11, 3, 0, 25, 14, 9, 2, 30, 1, 5, 8):  # 13 records: 3 runs and 1 held
+            writer.write(
+                Exchange(f"https://a.livejournal.com/{n}.html", REQUEST, RESPONSE, FETCHED)
+            )
+        assert writer._index_lines is not None and len(writer._index_lines._runs) == 3
+    (path,) = writer.files
+    own = file_index(path).read_bytes()
+    assert own.count(b"\n") == 13
+    assert own == _indexed_by_cdxj_indexer(path, tmp_path)
+    assert sorted(p.name for p in warcs.iterdir()) == [path.name, file_index(path).name]
+
+
+def test_no_room_for_the_runs_leaves_the_file_to_cdxj_indexer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(warc, "SortedLines", partial(SortedLines, held_at_most=2))
+    warcs = tmp_path / "warc"
+    writer = pinned_writer(warcs)
+    writer.write(Exchange(f"{URL}&n=0", REQUEST, RESPONSE, FETCHED))
+
+    def full(**_: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    writer.write(Exchange(f"{URL}&n=1", REQUEST, RESPONSE, FETCHED))  # archived all the same
+    assert writer._index_lines is None
+    monkeypatch.undo()
+    writer.close()
+    (path,) = writer.files
+    assert not file_index(path).exists()
+    write_cdxj_index(warcs)  # the end of the run: cdxj-indexer reads the file
+    assert file_index(path).read_bytes() == _indexed_by_cdxj_indexer(path, tmp_path)
+    assert file_index(path).read_bytes().count(b"\n") == 2

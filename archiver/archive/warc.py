@@ -29,6 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
 from archiver.archive.cdxj_lines import cdxj_line
+from archiver.archive.sorted_lines import SortedLines
 
 DEFAULT_MAX_FILE_BYTES = 1_000_000_000
 WARC_SUFFIX = ".warc.gz"
@@ -153,7 +154,7 @@ class WarcWriter:
         self._writer: WARCWriter | None = None
         # The open file's CDXJ lines, written beside it when it closes; None: cdxj-indexer
         # reads the file instead (a head it would read otherwise, a file not all ours).
-        self._index_lines: list[str] | None = None
+        self._index_lines: SortedLines | None = None
 
     @property
     def current_file(self) -> Path | None:
@@ -230,7 +231,8 @@ class WarcWriter:
             if lines is not None:
                 # Not writable now (a full disk): cdxj-indexer reads the file instead, later.
                 with suppress(OSError):
-                    _replace_whole(file_index(self.files[-1]), partial(_write_sorted, lines))
+                    _replace_whole(file_index(self.files[-1]), lines.write)
+                lines.close()
 
     def _index_record(
         self,
@@ -243,7 +245,7 @@ class WarcWriter:
     ) -> None:
         assert self._index_lines is not None
         if not headers.statusline:  # a head warcio could not parse: cdxj-indexer decides
-            self._index_lines = None
+            self._forget_index()
             return
         line = cdxj_line(
             url=url,
@@ -255,7 +257,15 @@ class WarcWriter:
             length=length,
             filename=self.files[-1].name,
         )
-        self._index_lines.append(line)
+        try:
+            self._index_lines.add(line)
+        except OSError:  # no room for its sorted runs: cdxj-indexer reads the file, later
+            self._forget_index()
+
+    def _forget_index(self) -> None:
+        if self._index_lines is not None:
+            self._index_lines.close()
+            self._index_lines = None
 
     def __enter__(self) -> WarcWriter:
         return self
@@ -278,7 +288,7 @@ class WarcWriter:
         path = self.directory / name
         # Unbuffered: a record is either in the file whole or, after a failed write, cut away.
         self._file = open(path, "ab", buffering=0)  # noqa: SIM115 - kept open across records
-        self._index_lines = [] if self._file.tell() == 0 else None
+        self._index_lines = SortedLines(self.directory) if self._file.tell() == 0 else None
         self._writer = WARCWriter(self._buffer, gzip=True, warc_version="1.1")
         self.files.append(path)
         info = self._writer.create_warcinfo_record(name, self._warcinfo_fields())
@@ -401,13 +411,6 @@ def write_cdxj_index(directory: Path) -> Path:
             _replace_whole(own, partial(index_warcs, [warc], root=directory))
         indexes.append(own)
     return _replace_whole(directory / CDXJ_INDEX, partial(_merge_lines, indexes))
-
-
-def _write_sorted(lines: list[str], target: Path) -> Path:
-    """`lines` sorted as text, as cdxj-indexer sorts them."""
-    with open(target, "w", encoding="utf-8") as out:
-        out.writelines(sorted(lines))
-    return target
 
 
 def _merge_lines(indexes: Sequence[Path], target: Path) -> Path:
