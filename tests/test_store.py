@@ -146,6 +146,8 @@ def search_posts(db: Database, query: str) -> list[int]:
 def test_open_db_uses_wal_and_foreign_keys_and_records_migrations(db: Database) -> None:
     assert db.journal_mode == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    # Checkpoints far apart: a crawl's commits, many pages each, share most of what they touch.
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 16384
     names = [r["name"] for r in rows(db, "SELECT name FROM _migrations ORDER BY name")]
     assert names == [name for name, _ in store.MIGRATIONS]
 
