@@ -63,3 +63,22 @@ def test_a_run_that_finds_no_room_raises_and_keeps_what_it_had(
         lines.add("c\n")
     monkeypatch.undo()
     assert lines.write(tmp_path / "out").read_text() == "a\nb\nc\nd\n"
+
+
+def test_a_run_the_disk_cannot_hold_raises_at_once_and_closing_never_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk takes the file's creation but not its bytes: /dev/full fails the flush."""
+    lines = SortedLines(tmp_path, held_at_most=2)
+    lines.add("b\n")
+    lines.add("a\n")  # spilled to a real file
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **_: open("/dev/full", "w+b"))  # noqa: SIM115
+    lines.add("c\n")
+    with pytest.raises(OSError) as raised:
+        lines.add("d\n")
+    assert raised.value.errno == errno.ENOSPC
+    assert len(lines._runs) == 1 and lines._held == ["c\n", "d\n"]
+    lines._runs.append(open("/dev/full", "w+b"))  # noqa: SIM115 - a run whose close would fail
+    lines._runs[-1].write(b"x\n")
+    lines.close()  # no OSError
+    assert lines._runs == [] and lines._held == []

@@ -303,3 +303,26 @@ def test_no_room_for_the_runs_leaves_the_file_to_cdxj_indexer(
     write_cdxj_index(warcs)  # the end of the run: cdxj-indexer reads the file
     assert file_index(path).read_bytes() == _indexed_by_cdxj_indexer(path, tmp_path)
     assert file_index(path).read_bytes().count(b"\n") == 2
+
+
+def test_runs_the_disk_cannot_hold_never_fail_a_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk full only when the bytes of a run are written (/dev/full): the records are
+    written whole, the writer closes, and cdxj-indexer indexes the file."""
+    monkeypatch.setattr(warc, "SortedLines", partial(SortedLines, held_at_most=2))
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **_: open("/dev/full", "w+b"))  # noqa: SIM115
+    warcs = tmp_path / "warc"
+    writer = pinned_writer(warcs)
+    stored = [writer.write(Exchange(f"{URL}&n={n}", REQUEST, RESPONSE, FETCHED)) for n in range(3)]
+    assert writer._index_lines is None
+    writer.close()
+    monkeypatch.undo()
+    (path,) = writer.files
+    with open(path, "rb") as stream:
+        uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)]
+    assert uris.count(f"{URL}&n=2") == 2 and [s.offset for s in stored] == sorted(
+        s.offset for s in stored
+    )
+    write_cdxj_index(warcs)
+    assert file_index(path).read_bytes() == _indexed_by_cdxj_indexer(path, tmp_path)

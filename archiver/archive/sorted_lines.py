@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
@@ -41,19 +42,24 @@ class SortedLines:
         return target
 
     def close(self) -> None:
-        """Forget the lines; the runs' files are gone with them."""
-        self._held = []
-        for run in self._runs:
-            run.close()
-        self._runs = []
+        """Forget the lines; the runs' files are gone with them. Never raises OSError."""
+        runs, self._runs, self._held = self._runs, [], []
+        for run in runs:
+            _close_quietly(run)
 
     def _spill_held(self) -> None:
         # Kept open until the lines are written: no name, so nothing is left behind by a kill.
         run = tempfile.TemporaryFile(dir=self.spill_directory, prefix=".cdxj-")  # noqa: SIM115
         try:
             run.writelines(line.encode("utf-8") for line in sorted(self._held))
+            run.flush()  # a full disk shows here, not later in close() or seek()
         except BaseException:
-            run.close()
+            _close_quietly(run)
             raise
         self._runs.append(run)
         self._held = []
+
+
+def _close_quietly(run: IO[bytes]) -> None:
+    with suppress(OSError):  # what its buffer still held can no longer matter
+        run.close()

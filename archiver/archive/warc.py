@@ -232,7 +232,7 @@ class WarcWriter:
                 # Not writable now (a full disk): cdxj-indexer reads the file instead, later.
                 with suppress(OSError):
                     _replace_whole(file_index(self.files[-1]), lines.write)
-                lines.close()
+                lines.close()  # raises no OSError
 
     def _index_record(
         self,

@@ -207,7 +207,10 @@ def _from_fields(shown: str, cleaned: str, captured_at: datetime | None) -> LJDa
     return LJDate(shown, value, has_year=has_year, has_time=has_time)
 
 
-@lru_cache(maxsize=2048)
+CACHED_DATES = 2048
+
+
+@lru_cache(maxsize=CACHED_DATES)
 def _fields(cleaned: str) -> tuple[datetime, bool, bool] | str:
     """What the text says (its value, whether it has a year, a time), or why it is no date.
     Cached: every post page of a journal shows the same few dates in its widget and sidebar,

@@ -29,7 +29,8 @@ FTS5_SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 
 # A checkpoint copies every page the WAL holds into the file. At SQLite's default (every 1,000
 # pages) a crawl checkpointed after nearly every commit, so the pages all its batches touch
-# (indexes, full-text search) went into the file again each time: 64 MB of WAL between two.
+# (indexes, full-text search) went into the file again each time. Now checkpoints are 16,384
+# pages (64 MB at the default page size) of WAL apart.
 WAL_CHECKPOINT_PAGES = 16384
 
 
