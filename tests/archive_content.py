@@ -64,7 +64,7 @@ def archive_content(
     database: Path, leave_out: set[tuple[str, int]] = frozenset()
 ) -> dict[str, set[tuple[Any, ...]]]:
     """The content, without what the light forms of the `leave_out` posts added (their media
-    links, their captures)."""
+    links, their captures, what only they load)."""
     with closing(sqlite3.connect(database)) as db:
         content = {table: set(db.execute(query).fetchall()) for table, query in QUERIES.items()}
     content["media_links"] = {
@@ -73,8 +73,22 @@ def archive_content(
     light_urls = {
         urls.post_url(journal, ditemid) + "?format=light" for journal, ditemid in leave_out
     }
-    content["captures"] = {row for row in content["captures"] if row[0] not in light_urls}
+    only_theirs = loaded_only_by(database, leave_out)
+    content["captures"] = {
+        row for row in content["captures"] if row[0] not in light_urls | only_theirs
+    }
+    content["media"] = {row for row in content["media"] if row[0] not in only_theirs}
     return content
+
+
+def loaded_only_by(database: Path, posts: set[tuple[str, int]]) -> set[str]:
+    """The media that no page but those of `posts` loads (a mood image on a light form)."""
+    with closing(sqlite3.connect(database)) as db:
+        links = db.execute("SELECT url, journal, ditemid FROM media_links").fetchall()
+    linked_from: dict[str, set[bool]] = {}
+    for url, journal, ditemid in links:
+        linked_from.setdefault(url, set()).add((journal, ditemid) in posts)
+    return {url for url, among in linked_from.items() if among == {True}}
 
 
 COLLAPSED = CONTENT_COLUMNS["comments"].split(", ").index("collapsed")
