@@ -73,11 +73,11 @@ def archive_content(
     light_urls = {
         urls.post_url(journal, ditemid) + "?format=light" for journal, ditemid in leave_out
     }
-    only_theirs = loaded_only_by(database, leave_out)
+    only_light = loaded_only_by(database, leave_out)
     content["captures"] = {
-        row for row in content["captures"] if row[0] not in light_urls | only_theirs
+        row for row in content["captures"] if row[0] not in light_urls | only_light
     }
-    content["media"] = {row for row in content["media"] if row[0] not in only_theirs}
+    content["media"] = {row for row in content["media"] if row[0] not in only_light}
     return content
 
 

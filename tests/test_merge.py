@@ -12,9 +12,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from archive_content import archive_content, loaded_only_by, same_content, table_dump
+from archive_content import (
+    archive_content,
+    light_posts,
+    loaded_only_by,
+    same_content,
+    table_dump,
+)
 
-from archiver import exitcodes, urls
+from archiver import exitcodes
 from archiver.archive.merge import seed_journal
 from archiver.sample.content import build_site, iter_manifest
 from archiver.sample.server import RunningServer, running_server
@@ -52,7 +58,9 @@ def run_differences(ours: Path, theirs: Path) -> tuple[list[str], list[str]]:
     light = [{u for u in run if u.endswith("?format=light")} for run in fetched]
     assert len(light[0]) == len(light[1])
     kept = [
-        _without_lonely_robots(run - found - loaded_only_by(output / "archive.db", _posts(found)))
+        _without_lonely_robots(
+            run - found - loaded_only_by(output / "archive.db", light_posts(output / "archive.db"))
+        )
         for output, run, found in zip((ours, theirs), fetched, light, strict=True)
     ]
     return sorted(kept[0] - kept[1]), sorted(kept[1] - kept[0])
@@ -62,10 +70,6 @@ def _last_run_urls(output: Path) -> set[str]:
     with closing(sqlite3.connect(output / "archive.db")) as db:
         query = "SELECT url FROM captures WHERE run_id = (SELECT max(id) FROM crawl_runs)"
         return {url for (url,) in db.execute(query)}
-
-
-def _posts(found: set[str]) -> set[tuple[str, int]]:
-    return {(ref.journal, ref.ditemid) for ref in map(urls.classify, found) if ref.journal}
 
 
 def _without_lonely_robots(fetched: set[str]) -> set[str]:
