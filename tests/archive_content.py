@@ -53,7 +53,8 @@ QUERIES: dict[str, str] = {
 
 def light_posts(database: Path) -> set[tuple[str, int]]:
     """The posts a crawl also read in their light form, for the journal's comment policy: the
-    first post page that answered, so not the same post in two crawls."""
+    front page's first post when the crawl ran, so archives crawled at other revisions (or in
+    more rounds) hold other ones."""
     with closing(sqlite3.connect(database)) as db:
         found = db.execute("SELECT url FROM captures WHERE url LIKE '%?format=light'").fetchall()
     refs = [urls.classify(url) for (url,) in found]

@@ -9,13 +9,10 @@ import sys
 import threading
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from archive_content import (
     archive_content,
-    light_posts,
-    loaded_only_by,
     same_content,
     table_dump,
 )
@@ -52,29 +49,14 @@ def last_run_requests(output: Path) -> int:
 
 def run_differences(ours: Path, theirs: Path) -> tuple[list[str], list[str]]:
     """The URLs only one of two outputs' last runs fetched, to say why their counts differ."""
-    # Which post's light form is read for the journal's policy depends on which answered first;
-    # so do what only that page loads (a mood image) and the robots.txt of its host.
-    fetched = [_last_run_urls(output) for output in (ours, theirs)]
-    light = [{u for u in run if u.endswith("?format=light")} for run in fetched]
-    assert len(light[0]) == len(light[1])
-    kept = [
-        _without_lonely_robots(
-            run - found - loaded_only_by(output / "archive.db", light_posts(output / "archive.db"))
-        )
-        for output, run, found in zip((ours, theirs), fetched, light, strict=True)
-    ]
-    return sorted(kept[0] - kept[1]), sorted(kept[1] - kept[0])
+    ours_fetched, theirs_fetched = (_last_run_urls(output) for output in (ours, theirs))
+    return sorted(ours_fetched - theirs_fetched), sorted(theirs_fetched - ours_fetched)
 
 
 def _last_run_urls(output: Path) -> set[str]:
     with closing(sqlite3.connect(output / "archive.db")) as db:
         query = "SELECT url FROM captures WHERE run_id = (SELECT max(id) FROM crawl_runs)"
         return {url for (url,) in db.execute(query)}
-
-
-def _without_lonely_robots(fetched: set[str]) -> set[str]:
-    hosts = {urlsplit(url).netloc for url in fetched if not url.endswith("/robots.txt")}
-    return {u for u in fetched if not u.endswith("/robots.txt") or urlsplit(u).netloc in hosts}
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,17 @@ import pytest
 from archiver import exitcodes
 from archiver.items import (
     CaptureRef,
+    CommentPolicyItem,
     ErrorItem,
     FetchedPage,
+    Item,
     JournalItem,
     JournalKnowledge,
     PageItems,
     PageLinks,
     PostItem,
 )
-from archiver.plan.crawl_plan import CrawlPlan, Fetch, SessionLost, StartJournal
+from archiver.plan.crawl_plan import CrawlPlan, Fetch, SessionLost, StartJournal, Step
 from archiver.plan.deletions import DayDeletions, ListingDeletions
 from archiver.plan.follow import FollowDecision
 from archiver.plan.journal import Mode, PlanOptions
@@ -360,16 +362,60 @@ def post(ditemid: int) -> PostItem:
     )
 
 
-def test_a_post_page_without_a_policy_asks_for_its_light_twin_once() -> None:
+def light_fetches(steps: list[Step]) -> list[str]:
+    return [s.url for s in steps if isinstance(s, Fetch) and s.url.endswith("?format=light")]
+
+
+def front_page(*ditemids: int) -> list[Item]:
+    posts = tuple(f"{ROOT}/{d}.html" for d in ditemids)
+    return [PageLinks(f"{ROOT}/", "index", post_urls=posts)]
+
+
+def test_the_policy_is_read_from_the_front_pages_first_post_once() -> None:
     plan = CrawlPlan(["zloy_odessit"])
     plan.start("zloy_odessit", JournalKnowledge())
-    first = plan.on_page(f"{ROOT}/1.html", "zloy_odessit", [post(1)], None)
-    assert first[0] == PageItems((post(1),), None, f"{ROOT}/1.html")
-    assert [s.url for s in first[1:] if isinstance(s, Fetch)] == [f"{ROOT}/1.html?format=light"]
-    assert plan.on_page(f"{ROOT}/2.html", "zloy_odessit", [post(2)], None)[1:] == []
+    assert light_fetches(plan.on_page(f"{ROOT}/", "zloy_odessit", front_page(5, 3), None)) == []
+    # Whichever post page answers first, the light form read is the front page's first post's.
+    first = plan.on_page(f"{ROOT}/3.html", "zloy_odessit", [post(3)], None)
+    assert first[0] == PageItems((post(3),), None, f"{ROOT}/3.html")
+    assert light_fetches(first) == [f"{ROOT}/5.html?format=light"]
+    assert light_fetches(plan.on_page(f"{ROOT}/5.html", "zloy_odessit", [post(5)], None)) == []
     # The light page gives its policy and widget only; the post came from its own page.
-    light = plan.on_page(f"{ROOT}/1.html?format=light", "zloy_odessit", [post(1)], None)
-    assert light == [PageItems((), None, f"{ROOT}/1.html?format=light")]
+    light = plan.on_page(f"{ROOT}/5.html?format=light", "zloy_odessit", [post(5)], None)
+    assert light == [PageItems((), None, f"{ROOT}/5.html?format=light")]
+
+
+def test_a_post_page_before_the_front_page_waits_for_it() -> None:
+    plan = CrawlPlan(["zloy_odessit"])
+    plan.start("zloy_odessit", JournalKnowledge())
+    assert light_fetches(plan.on_page(f"{ROOT}/3.html", "zloy_odessit", [post(3)], None)) == []
+    front = plan.on_page(f"{ROOT}/", "zloy_odessit", front_page(5, 3), None)
+    assert light_fetches(front) == [f"{ROOT}/5.html?format=light"]
+
+
+@pytest.mark.parametrize("front_shows_posts", [False, True])
+def test_without_the_front_pages_posts_the_first_post_page_that_needed_it_is_read(
+    front_shows_posts: bool,
+) -> None:
+    plan = CrawlPlan(["zloy_odessit"])
+    plan.start("zloy_odessit", JournalKnowledge())
+    assert light_fetches(plan.on_page(f"{ROOT}/3.html", "zloy_odessit", [post(3)], None)) == []
+    if front_shows_posts:  # an empty front page
+        steps = plan.on_page(f"{ROOT}/", "zloy_odessit", front_page(), None)
+    else:
+        steps = plan.on_failure(f"{ROOT}/", "zloy_odessit", "HTTP 500", 500)
+    assert light_fetches(steps) == [f"{ROOT}/3.html?format=light"]
+
+
+def test_a_post_page_with_its_policy_needs_no_light_form() -> None:
+    plan = CrawlPlan(["zloy_odessit"])
+    plan.start("zloy_odessit", JournalKnowledge())
+    plan.on_page(f"{ROOT}/", "zloy_odessit", front_page(5), None)
+    policy = CommentPolicyItem("zloy_odessit", f"{ROOT}/3.html", True, False, None, False, False)
+    assert (
+        light_fetches(plan.on_page(f"{ROOT}/3.html", "zloy_odessit", [post(3), policy], None)) == []
+    )
+    assert light_fetches(plan.on_page(f"{ROOT}/4.html", "zloy_odessit", [post(4)], None)) == []
 
 
 def test_a_recovered_post_is_not_fetched_again() -> None:

@@ -176,6 +176,8 @@ class CrawlPlan:
             elif not light_only or isinstance(item, (*POLICY_ITEMS, MediaRef)):
                 saves.append(item)
                 steps.extend(self._on_item(item, state))
+        if not recovered and _is_front_page(url, journal):
+            steps.extend(self._front_answered(state))
         return [PageItems(tuple(saves), capture, url), *steps, *self.media.on_refs(refs)]
 
     def know_media(self, archived: frozenset[str]) -> None:
@@ -208,7 +210,10 @@ class CrawlPlan:
             if not recovered:
                 self._answered(page.url, page.journal)
             error = self._error(page.url, "parse", str(items))
-            return [PageItems((error,), page.capture, page.url)]
+            return [
+                PageItems((error,), page.capture, page.url),
+                *self._after(page.url, page.journal),
+            ]
         return self.on_page(page.url, page.journal, items, page.capture, recovered=recovered)
 
     def _logged_out(self, page: FetchedPage, recovered: bool) -> SessionLost | None:
@@ -231,11 +236,33 @@ class CrawlPlan:
         if isinstance(item, JournalItem) and item.username == state.name:
             state.seen(item.status)
         if isinstance(item, PostItem) and not state.policy_requested:
-            state.policy_requested = True
-            yield self._fetch(item.url + "?format=light", state.name)
+            state.policy_wanted_by = state.policy_wanted_by or item.url
+            yield from self._policy_fetch(state)
+
+    def _after(self, url: str, journal: str) -> list[Step]:
+        """What a page that failed (or was sent elsewhere) still allows: the policy's light form,
+        when it was the front page."""
+        return self._front_answered(self.state(journal)) if _is_front_page(url, journal) else []
+
+    def _front_answered(self, state: JournalState) -> list[Step]:
+        """The front page has answered (or failed): the policy's light form can be chosen."""
+        state.front_answered = True
+        return list(self._policy_fetch(state))
+
+    def _policy_fetch(self, state: JournalState) -> Iterator[Step]:
+        """The light form read for the comment policy, once a post page needed it and the front
+        page has answered."""
+        if state.policy_requested or state.policy_wanted_by is None or not state.front_answered:
+            return
+        state.policy_requested = True
+        yield self._fetch(
+            (state.front_post or state.policy_wanted_by) + "?format=light", state.name
+        )
 
     def _follow(self, links: PageLinks, state: JournalState) -> Iterator[Step]:
         deletions.note_listing(state, links)
+        if links.post_urls and _is_front_page(links.source_url, state.name):
+            state.front_post = state.front_post or links.post_urls[0].split("#", 1)[0]
         for url in (*links.listing_urls, *links.post_urls, *links.comment_page_urls):
             url = url.split("#", 1)[0]
             if url in self._asked:
@@ -258,6 +285,11 @@ class CrawlPlan:
         """Redirects are followed only inside the journal; a front page or feed sent to another
         journal means the journal was renamed."""
         self._answered(url, journal)
+        return self._redirect(url, status, location, journal, capture) + self._after(url, journal)
+
+    def _redirect(
+        self, url: str, status: int, location: str, journal: str, capture: CaptureRef | None
+    ) -> list[Step]:
         location = urljoin(url, location)
         if self.options.reader is not None and _is_login_page(location):
             # LiveJournal sends a reader whose session it no longer takes to its login form.
@@ -320,7 +352,7 @@ class CrawlPlan:
                 self._unanswered[journal] = unreachable
             else:
                 saves.append(unreachable)
-        return [PageItems(tuple(saves), None, url)]
+        return [PageItems(tuple(saves), None, url), *(self._after(url, journal) if journal else [])]
 
     def _answered(self, url: str, journal: str) -> None:
         # A journal one of whose pages answered was reachable, whatever its front page did.

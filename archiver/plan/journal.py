@@ -61,6 +61,12 @@ class JournalState:
     refresh: frozenset[str] = frozenset()  # archived posts fetched again whatever they show
     status: str | None = None
     policy_requested: bool = False
+    # The comment policy is read from one post's `?format=light` twin: the front page's first
+    # post, so that every crawl of the same journal reads the same one (and fetches what it
+    # loads); the first post page that needed it, when the front page gave none.
+    policy_wanted_by: str | None = None
+    front_answered: bool = False
+    front_post: str | None = None
     listing_failed: bool = False  # a listing page failed: the run cannot say what is gone
     listed_posts: set[int] = field(default_factory=set)  # ditemids seen on listing pages
     years_read: set[int] = field(default_factory=set)  # years whose calendar page was read
