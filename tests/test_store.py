@@ -18,6 +18,7 @@ from archiver.items import (
     CommentPolicyItem,
     JournalItem,
     LockedPostItem,
+    MediaRef,
     PostItem,
     RecentPostItem,
 )
@@ -458,6 +459,33 @@ def test_saving_a_comment_says_what_the_archive_gained(db: Database) -> None:
     assert store.save_comment(db, folded, T2) == "unchanged"
     assert store.save_comment(db, replace(COMMENT, state="deleted"), T2) == "updated"
     assert rows(db, "SELECT count(*) AS n FROM comments") == [{"n": 1}]
+
+
+def test_a_pages_comment_userpic_is_kept_replaced_and_never_counted_as_news(db: Database) -> None:
+    def userpic(url: str) -> MediaRef:
+        return MediaRef(JOURNAL, PAGE, url, "userpic", POST.ditemid, COMMENT.talkid)
+
+    def shown() -> list[Any]:
+        return [r["userpic_url"] for r in rows(db, "SELECT userpic_url FROM comments")]
+
+    first, second = "https://l-userpic.livejournal.com/1/2", "https://l-userpic.livejournal.com/3/4"
+    assert (
+        store.save_page(db, [POST, COMMENT, userpic(first)], T1, capture_id=None, run_id=None)[
+            "comments_new"
+        ]
+        == 1
+    )
+    assert shown() == [first]
+    # A page that shows the comment without its picture keeps it; a new picture is news to the
+    # media links only, not a change of the comment.
+    store.save_page(db, [POST, COMMENT], T2, capture_id=None, run_id=None)
+    assert shown() == [first]
+    again = store.save_page(db, [POST, COMMENT, userpic(second)], T3, capture_id=None, run_id=None)
+    assert (again["comments_unchanged"], shown()) == (1, [second])
+    # A picture on a page without its comment (saved from another page) still becomes its.
+    store.save_page(db, [POST, userpic(first)], T3, capture_id=None, run_id=None)
+    assert shown() == [first]
+    assert count(db, "media_links") == 2
 
 
 def test_a_comment_deleted_later_keeps_the_text_seen_before(db: Database) -> None:
