@@ -11,11 +11,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from archive_content import (
-    archive_content,
-    same_content,
-    table_dump,
-)
+from archive_content import archive_content, same_content, table_dump
 
 from archiver import exitcodes
 from archiver.archive.merge import seed_journal

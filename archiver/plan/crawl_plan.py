@@ -176,8 +176,8 @@ class CrawlPlan:
             elif not light_only or isinstance(item, (*POLICY_ITEMS, MediaRef)):
                 saves.append(item)
                 steps.extend(self._on_item(item, state))
-        if not recovered and _is_front_page(url, journal):
-            steps.extend(self._front_answered(state))
+        if not recovered:
+            steps.extend(self._after(url, journal))
         return [PageItems(tuple(saves), capture, url), *steps, *self.media.on_refs(refs)]
 
     def know_media(self, archived: frozenset[str]) -> None:
@@ -240,8 +240,8 @@ class CrawlPlan:
             yield from self._policy_fetch(state)
 
     def _after(self, url: str, journal: str) -> list[Step]:
-        """What a page that failed (or was sent elsewhere) still allows: the policy's light form,
-        when it was the front page."""
+        """What a page's answer (or failure) allows: the policy's light form, when it was the
+        front page."""
         return self._front_answered(self.state(journal)) if _is_front_page(url, journal) else []
 
     def _front_answered(self, state: JournalState) -> list[Step]:
