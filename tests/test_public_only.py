@@ -28,7 +28,7 @@ from archiver.archive.public import write_public_copy
 from archiver.archive.session import ArchiveSession
 from archiver.archive.verify import gzip_members
 from archiver.archive.wacz import PrivateContentError, write_wacz
-from archiver.archive.warc import Exchange
+from archiver.archive.warc_records import Exchange
 from archiver.items import (
     CaptureRef,
     CommentItem,

@@ -17,16 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.archive import warc
 from archiver.archive.sorted_lines import SortedLines
 from archiver.archive.verify import VerifyReport, check_file, gzip_members
-from archiver.archive.warc import (
-    Exchange,
-    PriorCapture,
-    WarcWriter,
-    file_index,
-    index_warcs,
-    payload_digest,
-    split_message,
-    write_cdxj_index,
-)
+from archiver.archive.warc import WarcWriter, file_index, index_warcs, write_cdxj_index
+from archiver.archive.warc_records import Exchange, PriorCapture, payload_digest, split_message
 
 URL = "https://zloy-odessit.livejournal.com/1234567.html?page=2"
 REQUEST = (

@@ -25,13 +25,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver import exitcodes
 from archiver.archive.verify import gzip_members
-from archiver.archive.warc import (
-    file_index,
-    index_warcs,
-    split_message,
-    warc_files,
-    write_cdxj_index,
-)
+from archiver.archive.warc import file_index, index_warcs, warc_files, write_cdxj_index
+from archiver.archive.warc_records import split_message
 from archiver.sample.content import build_site
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import running_server

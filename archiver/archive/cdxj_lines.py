@@ -24,7 +24,8 @@ def cdxj_line(
     url: str,
     warc_date: str,
     record_type: str,
-    http_headers: StatusAndHeaders,
+    mime: str | None,
+    status: str | None,
     payload_digest: str,
     offset: int,
     length: int,
@@ -33,16 +34,21 @@ def cdxj_line(
     """`urlkey timestamp {json}\\n`, the fields in cdxj-indexer's order, each left out where it
     leaves it out."""
     fields: dict[str, str] = {"url": url}
-    mime = _mime(record_type, http_headers)
     if mime is not None:
         fields["mime"] = mime
-    if http_headers:
-        fields["status"] = http_headers.get_statuscode()
+    if status is not None:
+        fields["status"] = status
     fields["digest"] = payload_digest
     fields["length"] = str(length)
     fields["offset"] = str(offset)
     fields["filename"] = filename
     return f"{_url_key(url)} {iso_date_to_timestamp(warc_date)} {json.dumps(fields)}\n"
+
+
+def index_fields(record_type: str, http_headers: StatusAndHeaders) -> tuple[str | None, str | None]:
+    """The `mime` and `status` of a record's line, from its HTTP head (None: left out)."""
+    status = http_headers.get_statuscode() if http_headers else None
+    return _mime(record_type, http_headers), status
 
 
 def _mime(record_type: str, http_headers: StatusAndHeaders) -> str | None:

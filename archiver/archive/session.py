@@ -14,12 +14,13 @@ from typing import Any
 from archiver import exitcodes, store
 from archiver.archive.layout import DATABASE_FILE, WARC_DIRECTORY
 from archiver.archive.unrecorded import Unrecorded, record_unrecorded
-from archiver.archive.warc import (
-    DEFAULT_MAX_FILE_BYTES,
+from archiver.archive.warc import DEFAULT_MAX_FILE_BYTES, WarcWriter, write_cdxj_index
+from archiver.archive.warc_records import (
+    BuiltRecords,
     Exchange,
     PriorCapture,
-    WarcWriter,
-    write_cdxj_index,
+    RecordOrder,
+    build_records,
 )
 from archiver.clock import iso_seconds, now_iso
 from archiver.items import CaptureRef
@@ -78,7 +79,18 @@ class ArchiveSession:
         """Write the exchange to the WARC (a revisit if its payload is archived, for a requisite
         under any URL); return its `captures` row and the time its rows are stamped with.
         `logged_in_as`: whose session the request carried (its secrets already redacted)."""
-        stored = self.warc.write(exchange, self.find_any_prior if requisite else self.find_prior)
+        order = self.order(exchange, requisite=requisite)
+        return self.record_built(order, build_records(order), logged_in_as=logged_in_as)
+
+    def order(self, exchange: Exchange, *, requisite: bool = False) -> RecordOrder:
+        """The exchange's record IDs and revisit decision, for its records to be built."""
+        return self.warc.order(exchange, self.find_any_prior if requisite else self.find_prior)
+
+    def record_built(
+        self, order: RecordOrder, built: BuiltRecords, *, logged_in_as: str | None = None
+    ) -> CaptureRef:
+        """Write records built from `order` (here or in the parsing process), as above."""
+        stored = self.warc.write_built(built)
         capture_id = store.save_capture(
             self.db,
             url=stored.url,
@@ -95,7 +107,7 @@ class ArchiveSession:
             refers_to=stored.refers_to,
             logged_in_as=logged_in_as,
         )
-        return CaptureRef(capture_id, iso_seconds(exchange.fetched_at))
+        return CaptureRef(capture_id, iso_seconds(order.exchange.fetched_at))
 
     def find_prior(self, url: str, digest: str) -> PriorCapture | None:
         """The original response record of this URL with this payload, if one is archived."""

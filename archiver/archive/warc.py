@@ -3,17 +3,15 @@
 Each exchange becomes a `response` (or `revisit`) record and a `request` record, each its own
 gzip member, flushed as soon as it is written so that a killed crawl leaves every finished
 record readable. The HTTP blocks are the bytes that crossed the wire: warcio writes our raw
-header bytes instead of re-serialising the headers it parsed.
+header bytes instead of re-serialising the headers it parsed. The records themselves are built
+in `warc_records.py`, here or in the crawl's parsing process; the writer decides their IDs and
+whether a response is a revisit, and appends them.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import heapq
-import io
 import os
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
@@ -24,37 +22,25 @@ from pathlib import Path
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
-from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
 from archiver.archive.cdxj_lines import cdxj_line
 from archiver.archive.sorted_lines import SortedLines
+from archiver.archive.warc_records import (
+    BuiltRecords,
+    Exchange,
+    PriorCapture,
+    RecordOrder,
+    build_records,
+    new_record_id,
+    payload_digest,
+    split_message,
+    warc_date,
+    warcinfo_member,
+)
 
 DEFAULT_MAX_FILE_BYTES = 1_000_000_000
 WARC_SUFFIX = ".warc.gz"
-HEAD_END = b"\r\n\r\n"
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One HTTP request and its response, as bytes on the wire."""
-
-    url: str
-    request: bytes
-    response: bytes
-    fetched_at: datetime
-    ip_address: str | None = None
-    truncated: str | None = None  # WARC-Truncated reason: "disconnect", "length", ...
-
-
-@dataclass(frozen=True)
-class PriorCapture:
-    """An earlier response record whose payload a revisit record can refer to."""
-
-    record_id: str
-    url: str
-    date: str  # its WARC-Date
 
 
 @dataclass(frozen=True)
@@ -74,57 +60,7 @@ class StoredRecord:
     refers_to: str | None = None
 
 
-_ADDED_BY_WARCIO_FOR_REVISITS = frozenset(
-    {"WARC-Refers-To-Target-URI", "WARC-Refers-To-Date", "WARC-Payload-Digest"}
-)
-
 FindPrior = Callable[[str, str], PriorCapture | None]
-
-
-def payload_digest(body: bytes) -> str:
-    """sha1 in base32, the form warcio, pywb and FastWARC write and check."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
-
-
-def warc_date(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def new_record_id() -> str:
-    return f"<urn:uuid:{uuid.uuid4()}>"
-
-
-def split_message(raw: bytes) -> tuple[bytes, bytes]:
-    """An HTTP message's header block (with its blank line) and what follows it."""
-    end = raw.find(HEAD_END)
-    if end < 0:
-        return raw, b""
-    return raw[: end + len(HEAD_END)], raw[end + len(HEAD_END) :]
-
-
-class _RawHeaders(StatusAndHeaders):  # type: ignore[misc]
-    """Parsed headers that serialise to the exact bytes they were parsed from."""
-
-    def __init__(self, raw: bytes, kind: str) -> None:
-        parsed = _parse_head(raw, kind)
-        super().__init__(parsed.statusline, parsed.headers, parsed.protocol, parsed.total_len)
-        self.headers_buff = raw
-
-    def compute_headers_buffer(self, header_filter: Any = None) -> None:
-        pass
-
-
-def _parse_head(raw: bytes, kind: str) -> StatusAndHeaders:
-    verify = ["HTTP/1.0", "HTTP/1.1"] if kind == "response" else None
-    try:
-        return StatusAndHeadersParser(verify, verify=False).parse(io.BytesIO(raw))
-    except Exception:  # a head too broken to parse is still archived as it came
-        return StatusAndHeaders("", [], "")
-
-
-def response_status(head: bytes) -> int | None:
-    parts = head.split(b"\r\n", 1)[0].split(b" ", 2)
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
 
 class WarcWriter:
@@ -150,8 +86,6 @@ class WarcWriter:
         self.stamp = now().astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
         self.files: list[Path] = []
         self._file: IO[bytes] | None = None
-        self._buffer = io.BytesIO()  # one record at a time, written to the file in one piece
-        self._writer: WARCWriter | None = None
         # The open file's CDXJ lines, written beside it when it closes; None: cdxj-indexer
         # reads the file instead (a head it would read otherwise, a file not all ours).
         self._index_lines: SortedLines | None = None
@@ -162,71 +96,46 @@ class WarcWriter:
 
     def write(self, exchange: Exchange, find_prior: FindPrior | None = None) -> StoredRecord:
         """Append the exchange (response or revisit, then request); return the response's place."""
+        return self.write_built(build_records(self.order(exchange, find_prior)))
+
+    def order(self, exchange: Exchange, find_prior: FindPrior | None = None) -> RecordOrder:
+        """The IDs of the exchange's records, and whether its response is a revisit."""
+        # Files turn here, not when the records are written: a new file's warcinfo record comes
+        # first, and its ID too; records ordered before a turn may follow it into the new file.
         self._rotate_if_full()
-        head, body = split_message(exchange.response)
+        body = split_message(exchange.response)[1]
         digest = payload_digest(body)
         # A body cut short is kept whole as received: never a revisit of some other body.
         wanted = find_prior is not None and bool(body) and not exchange.truncated
         prior = find_prior(exchange.url, digest) if find_prior and wanted else None
-        response_id = self.new_id()
-        date = warc_date(exchange.fetched_at)
-        response_headers = _RawHeaders(head, "response")
-        fields = {
-            "WARC-Type": "revisit" if prior else "response",
-            "WARC-Record-ID": response_id,
-            "WARC-Date": date,
-            "WARC-Payload-Digest": digest,
-        }
-        if exchange.ip_address:
-            fields["WARC-IP-Address"] = exchange.ip_address
-        if exchange.truncated:
-            fields["WARC-Truncated"] = exchange.truncated
-        if prior is not None:
-            fields.update(
-                {
-                    "WARC-Refers-To": prior.record_id,
-                    "WARC-Refers-To-Target-URI": prior.url,
-                    "WARC-Refers-To-Date": prior.date,
-                }
-            )
-            offset, length = self._append_revisit(exchange.url, response_headers, fields)
-        else:
-            offset, length = self._append("response", exchange.url, response_headers, body, fields)
+        return RecordOrder(exchange, self.new_id(), self.new_id(), digest, prior)
+
+    def write_built(self, built: BuiltRecords) -> StoredRecord:
+        """Append records built from one of this writer's orders, here or in another process."""
+        if self._file is None:
+            self._open_next()
+        offset, length = self._append(built.response_member)
         if self._index_lines is not None:
-            self._index_record(exchange.url, date, response_headers, fields, offset, length)
-        request_head, request_body = split_message(exchange.request)
-        self._append(
-            "request",
-            exchange.url,
-            _RawHeaders(request_head, "request"),
-            request_body,
-            {
-                "WARC-Type": "request",
-                "WARC-Record-ID": self.new_id(),
-                "WARC-Date": date,
-                "WARC-Concurrent-To": response_id,
-                **({"WARC-IP-Address": exchange.ip_address} if exchange.ip_address else {}),
-            },
-        )
+            self._index_record(built, offset, length)
+        self._append(built.request_member)
         return StoredRecord(
-            url=exchange.url,
-            record_type="revisit" if prior else "response",
+            url=built.url,
+            record_type=built.record_type,
             warc_file=self.files[-1].name,
             offset=offset,
             length=length,
-            record_id=response_id,
-            payload_digest=digest,
-            status=response_status(head),
-            content_type=response_headers.get_header("Content-Type"),
-            fetched_at=date,
-            refers_to=prior.record_id if prior else None,
+            record_id=built.record_id,
+            payload_digest=built.payload_digest,
+            status=built.status,
+            content_type=built.content_type,
+            fetched_at=built.date,
+            refers_to=built.refers_to,
         )
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
-            self._writer = None
             lines, self._index_lines = self._index_lines, None
             if lines is not None:
                 # Not writable now (a full disk): cdxj-indexer reads the file instead, later.
@@ -234,25 +143,18 @@ class WarcWriter:
                     _replace_whole(file_index(self.files[-1]), lines.write)
                 lines.close()  # raises no OSError
 
-    def _index_record(
-        self,
-        url: str,
-        date: str,
-        headers: _RawHeaders,
-        fields: Mapping[str, str],
-        offset: int,
-        length: int,
-    ) -> None:
+    def _index_record(self, built: BuiltRecords, offset: int, length: int) -> None:
         assert self._index_lines is not None
-        if not headers.statusline:  # a head warcio could not parse: cdxj-indexer decides
+        if not built.head_parsed:  # a head warcio could not parse: cdxj-indexer decides
             self._forget_index()
             return
         line = cdxj_line(
-            url=url,
-            warc_date=date,
-            record_type=fields["WARC-Type"],
-            http_headers=headers,
-            payload_digest=fields["WARC-Payload-Digest"],
+            url=built.url,
+            warc_date=built.date,
+            record_type=built.record_type,
+            mime=built.index_mime,
+            status=built.index_status,
+            payload_digest=built.payload_digest,
             offset=offset,
             length=length,
             filename=self.files[-1].name,
@@ -289,12 +191,9 @@ class WarcWriter:
         # Unbuffered: a record is either in the file whole or, after a failed write, cut away.
         self._file = open(path, "ab", buffering=0)  # noqa: SIM115 - kept open across records
         self._index_lines = SortedLines(self.directory) if self._file.tell() == 0 else None
-        self._writer = WARCWriter(self._buffer, gzip=True, warc_version="1.1")
         self.files.append(path)
-        info = self._writer.create_warcinfo_record(name, self._warcinfo_fields())
-        info.rec_headers.replace_header("WARC-Record-ID", self.new_id())
-        info.rec_headers.replace_header("WARC-Date", warc_date(self.now()))
-        self._flush(info)
+        info = warcinfo_member(name, self._warcinfo_fields(), self.new_id(), warc_date(self.now()))
+        self._append(info)
 
     def _warcinfo_fields(self) -> dict[str, str]:
         return {
@@ -304,63 +203,20 @@ class WarcWriter:
             **self.warcinfo,
         }
 
-    # ------------------------------------------------------------ records
-
-    def _append(
-        self,
-        record_type: str,
-        url: str,
-        http_headers: _RawHeaders,
-        body: bytes,
-        fields: dict[str, str],
-    ) -> tuple[int, int]:
-        assert self._writer is not None
-        if record_type != "response":
-            fields = {k: v for k, v in fields.items() if k != "WARC-Payload-Digest"}
-        record = self._writer.create_warc_record(
-            url,
-            record_type,
-            payload=io.BytesIO(body),
-            length=len(body),
-            warc_headers_dict=fields,
-            http_headers=http_headers,
-        )
-        return self._flush(record)
-
-    def _append_revisit(
-        self, url: str, http_headers: _RawHeaders, fields: dict[str, str]
-    ) -> tuple[int, int]:
-        assert self._writer is not None
-        record = self._writer.create_revisit_record(
-            url,
-            digest=fields["WARC-Payload-Digest"],
-            refers_to_uri=fields["WARC-Refers-To-Target-URI"],
-            refers_to_date=fields["WARC-Refers-To-Date"],
-            http_headers=http_headers,
-            warc_headers_dict={
-                k: v for k, v in fields.items() if k not in _ADDED_BY_WARCIO_FOR_REVISITS
-            },
-        )
-        return self._flush(record)
-
-    def _flush(self, record: Any) -> tuple[int, int]:
-        assert self._file is not None and self._writer is not None
+    def _append(self, member: bytes) -> tuple[int, int]:
+        """Write one gzip member at the end of the file: its offset and length."""
+        assert self._file is not None
         offset = self._file.tell()
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._writer.write_record(record)
-        member = self._buffer.getbuffer()
+        view = memoryview(member)
         try:
             written = 0
             while written < len(member):
-                written += self._file.write(member[written:]) or 0
+                written += self._file.write(view[written:]) or 0
         except BaseException:
             # No half record may stay in the file: the records after it would be unreadable.
             os.ftruncate(self._file.fileno(), offset)
             self._file.seek(offset)
             raise
-        finally:
-            member.release()
         return offset, written
 
 

@@ -25,7 +25,7 @@ from archiver import exitcodes, store
 from archiver.account.session_file import LoginSession
 from archiver.archive.redact import REDACTED, Redactor, warcinfo_note
 from archiver.archive.session import ArchiveSession, CommitFailed
-from archiver.archive.warc import Exchange
+from archiver.archive.warc_records import Exchange
 from archiver.crawl.options import login_session
 from archiver.crawl.requests import MEDIA_META_KEY
 from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
