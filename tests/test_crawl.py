@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from archiver import exitcodes
+from archiver import exitcodes, urls
+from archiver.crawl import settings as crawl_settings
 from archiver.sample.content import build_site, iter_manifest
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import running_server
@@ -198,6 +202,80 @@ def test_pages_parsed_in_a_worker_give_the_rows_parsed_in_the_crawl(tmp_path: Pa
         rows = table_contents(inline.db(), table, but=("source_url",))
         assert table_contents(worker.db(), table, but=("source_url",)) == rows, table
         assert rows or table in {"locked_posts", "post_versions"}, table  # one run: no edits
+    # The worker built the journal pages' records: the same records, as the WARC files hold
+    # them (requisites left out: which of two answers an image got depends on the timing).
+    records = "select url, record_type, status, content_type, payload_digest from captures"
+    inline_records = journal_pages(inline.db().execute(records), journals)
+    assert journal_pages(worker.db().execute(records), journals) == inline_records
+    pages = sum(1 for r in inline_records if r[0].endswith(".html"))
+    assert pages > 60
+    built = re.search(r"'archiver/warc/built_by_parser': (\d+)", worker.stderr)
+    assert built and int(built.group(1)) >= pages, worker.stderr[-3000:]
+    assert "built_by_parser" not in inline.stderr
+    inline_index, worker_index = (
+        journal_pages(indexed_records(c.output), journals) for c in (inline, worker)
+    )
+    assert worker_index == inline_index and len(inline_index) >= len(inline_records)
+
+
+def test_a_page_that_never_reaches_its_callback_is_still_archived(tmp_path: Path) -> None:
+    """A journal page held for the parsing process to build its records is in the WARC even
+    when a middleware refuses its answer (written by the errback) or asks again (written when
+    the crawl ends)."""
+    site = build_site(0, 30)
+    public = [
+        r
+        for r in iter_manifest(site)
+        if r["type"] == "post" and r["journal"] == "tea_club" and r["security"] == "public"
+    ]
+    refused, asked_twice = (
+        f"https://tea-club.livejournal.com/{r['ditemid']}.html" for r in public[:2]
+    )
+    middlewares = {**crawl_settings.DOWNLOADER_MIDDLEWARES, "turn_away.TurnAwayPages": 600}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "tests"),
+        "ARCHIVER_TURN_AWAY": refused,
+        "ARCHIVER_ASK_TWICE": asked_twice,
+    }
+    with running_server(site=site) as server:
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "archiver.cli", "crawl", "tea_club"),
+                *("--output", str(tmp_path), "--proxy", server.proxy_url, *FAST),
+                *("-s", f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}"),
+                *("-s", "ARCHIVER_PARSE_PROCESSES=1"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+    assert "parsed in 1 process(es) of their own" in done.stderr
+    db = sqlite3.connect(tmp_path / "archive.db")
+    captured = "select record_type from captures where url = ? order by id"
+    assert db.execute(captured, [refused]).fetchall() == [("response",)], done.stderr[-3000:]
+    # The answer nobody claimed is written last: a revisit of the same page's second answer.
+    assert db.execute(captured, [asked_twice]).fetchall() == [("response",), ("revisit",)]
+    errors = db.execute("select kind, message from errors where url = ?", [refused]).fetchall()
+    assert errors and "turned away by a test" in errors[0][1], errors
+    assert done.returncode != exitcodes.OK  # a page it could not take is never a success
+    saved = db.execute("select count(*) from posts where ditemid = ?", [public[1]["ditemid"]])
+    assert saved.fetchone() == (1,)
+    indexed = [r[0] for r in indexed_records(tmp_path)]
+    assert indexed.count(refused) == 1 and indexed.count(asked_twice) == 2
+
+
+def journal_pages(rows: Iterable[Sequence[Any]], journals: list[str]) -> list[tuple[Any, ...]]:
+    """The rows whose URL (the first field) is a page of one of the journals."""
+    hosts = {urls.journal_host(journal) for journal in journals}
+    return sorted(tuple(r) for r in rows if urlsplit(r[0]).hostname in hosts)
+
+
+def indexed_records(output: Path) -> list[tuple[str, ...]]:
+    lines = (output / "warc" / "index.cdxj").read_text().splitlines()
+    fields = [json.loads(line.split(" ", 2)[2]) for line in lines]
+    return sorted((f["url"], f.get("mime", ""), f.get("status", ""), f["digest"]) for f in fields)
 
 
 def test_community_posts_keep_their_posters(tmp_path: Path) -> None:

@@ -1,10 +1,13 @@
 """Pages parsed in a process of their own (archiver/crawl/parsing.py): the same items as parsed
-in the crawl's process, errors that cross back whole, a dead worker that costs no page, and no
-worker left behind by a crawl killed with SIGKILL."""
+in the crawl's process, the same WARC bytes where it builds a page's records, errors that cross
+back whole, a dead worker that costs no page, and no worker left behind by a crawl killed with
+SIGKILL."""
 
 from __future__ import annotations
 
 import asyncio
+import gzip
+import itertools
 import logging
 import os
 import signal
@@ -17,6 +20,9 @@ from pathlib import Path
 import pytest
 from parse_support import FIXTURES, load_capture
 
+from archiver.archive.verify import gzip_members
+from archiver.archive.warc import WarcWriter
+from archiver.archive.warc_records import BuiltRecords, Exchange, PriorCapture
 from archiver.crawl.parsing import PageParser, Parsed
 from archiver.items import FetchedPage
 from archiver.parse import ParseError, parsed
@@ -68,6 +74,82 @@ def test_the_worker_gives_the_items_and_errors_this_process_gives() -> None:
     errors = [r for r in here if isinstance(r, tuple)]
     assert len(errors) >= 3  # the broken pages' errors crossed back with their URL and reason
     assert sum(len(r) for r in here if isinstance(r, list)) > 200
+
+
+def pinned_writer(directory: Path) -> WarcWriter:
+    ids = (f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>" for n in itertools.count())
+    moment = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
+    return WarcWriter(directory, {"journals": "j"}, new_id=lambda: next(ids), now=lambda: moment)
+
+
+def wire_exchange(page: FetchedPage, n: int) -> Exchange:
+    """The page as it came: as it is (`page.body` is the wire body), or gzipped, or chunked."""
+    head = f"HTTP/1.1 {page.status} X\r\nContent-Type: {page.content_type or 'text/html'}\r\n"
+    body = page.body
+    if n % 3 == 1:
+        head, body = head + "Content-Encoding: gzip\r\n", gzip.compress(body, mtime=0)
+    elif n % 3 == 2:
+        head, body = (
+            head + "Transfer-Encoding: chunked\r\n",
+            b"%x\r\n%s\r\n0\r\n\r\n"
+            % (
+                len(body),
+                body,
+            ),
+        )
+    request = f"GET /{n} HTTP/1.1\r\nHost: j.livejournal.com\r\n\r\n".encode()
+    return Exchange(page.url, request, head.encode() + b"\r\n" + body, page.captured_at, "10.0.0.1")
+
+
+def test_the_worker_builds_the_records_this_process_builds(tmp_path: Path) -> None:
+    pages = fixture_pages()
+    exchanges = [wire_exchange(page, n) for n, page in enumerate(pages)]
+    prior = PriorCapture("<urn:uuid:prior>", pages[0].url, "2026-01-01T00:00:00.000000Z")
+    here = pinned_writer(tmp_path / "here")
+    for n, exchange in enumerate(exchanges):
+        here.write(exchange, (lambda url, digest: prior) if n == 4 else None)
+    here.close()
+
+    there = pinned_writer(tmp_path / "there")
+    orders = [
+        there.order(exchange, (lambda url, digest: prior) if n == 4 else None)
+        for n, exchange in enumerate(exchanges)
+    ]
+    parser = PageParser(1)
+
+    async def run() -> list[tuple[Parsed, BuiltRecords | None]]:
+        try:
+            answers = (parser.parse_building(p, o) for p, o in zip(pages, orders, strict=True))
+            return list(await asyncio.gather(*answers))
+        finally:
+            parser.close()
+
+    answers = asyncio.run(run())
+    assert [comparable(items) for items, _ in answers] == [comparable(parsed(p)) for p in pages]
+    for order, (_, built) in zip(orders, answers, strict=True):
+        assert built is not None, order.exchange.url
+        there.write_built(built)
+    there.close()
+    assert answers[4][1] is not None and answers[4][1].record_type == "revisit"
+    (here_file,), (there_file,) = here.files, there.files
+    assert there_file.read_bytes() == here_file.read_bytes()
+    assert len(list(gzip_members(here_file))) == 1 + 2 * len(pages)  # warcinfo, then pairs
+
+
+def test_a_dead_worker_leaves_the_records_to_the_crawl(tmp_path: Path) -> None:
+    page = fixture_pages()[0]
+    order = pinned_writer(tmp_path).order(wire_exchange(page, 0))
+    parser = PageParser(1)
+
+    async def run() -> tuple[Parsed, BuiltRecords | None]:
+        await parser.parse(page)
+        (worker,) = parser._workers or []
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.wait()
+        return await parser.parse_building(page, order)
+
+    items, built = asyncio.run(run())
+    assert comparable(items) == comparable(parsed(page)) and built is None
 
 
 def test_two_workers_share_the_pages() -> None:

@@ -5,6 +5,12 @@ has finished the run. `response_downloaded` fires before any downloader middlewa
 decompressed or otherwise changed the response, for every response including robots.txt,
 redirects, retried 5xx and 4xx pages; the bytes come from the wire capture that
 `archiver.crawl.wire` put in `request.meta`.
+
+With a parsing process, a journal page that came back 200 is held until it is parsed: the parsing
+process builds its records with its items, and they are written then (a fifth of the crawl's
+own process otherwise). A held page whose download fails after all, or that its callback never
+takes, is written by the time the engine stops. A logged-in crawl holds nothing: it checks each
+page for its session before parsing it, and marks a logged-out page by its capture.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,11 +32,12 @@ from archiver import exitcodes, store
 from archiver.account.session_file import LoginSession
 from archiver.archive.redact import REDACTED, Redactor, warcinfo_note
 from archiver.archive.session import ArchiveSession, CommitFailed
-from archiver.archive.warc_records import Exchange
+from archiver.archive.warc_records import BuiltRecords, Exchange, RecordOrder, build_records
 from archiver.crawl.options import login_session
-from archiver.crawl.requests import MEDIA_META_KEY
+from archiver.crawl.parsing import PageParser, Parsed
+from archiver.crawl.requests import MEDIA_META_KEY, PAGE_META_KEY
 from archiver.crawl.wire import CAPTURE_META_KEY, WIRE_META_KEY, WireCapture
-from archiver.items import CaptureRef
+from archiver.items import CaptureRef, FetchedPage
 from archiver.plan.crawl_plan import SessionLost
 from archiver.plan.outcome import SAVE_FAILED, SESSION_EXPIRED, WARC_WRITE_FAILED, CrawlResult
 
@@ -47,6 +55,14 @@ LOGGED_IN_META_KEY = "archiver_logged_in_as"  # set on a request that carries th
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class _Held:
+    """A downloaded page whose records wait for the parsing process to build them."""
+
+    request: Request
+    exchange: Exchange
+
+
 class ArchiveExtension:
     def __init__(
         self,
@@ -58,8 +74,11 @@ class ArchiveExtension:
         login: LoginSession | None = None,
         commit_seconds: float = store.DEFAULT_COMMIT_SECONDS,
         seeded_from: Path | None = None,
+        hold_pages: bool = False,
     ) -> None:
         self.crawler = crawler
+        self.hold_pages = hold_pages and login is None
+        self._held: dict[int, _Held] = {}  # by id() of the request
         self.seeded_from = seeded_from
         self.login = login
         self.redactor = Redactor.for_values(login.secret_values if login else ())
@@ -103,6 +122,7 @@ class ArchiveExtension:
             login,
             settings.getfloat("ARCHIVER_COMMIT_SECONDS"),
             Path(seeded) if (seeded := settings.get("ARCHIVER_SEEDED_FROM")) else None,
+            hold_pages=settings.getint("ARCHIVER_PARSE_PROCESSES") > 0,
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -191,6 +211,8 @@ class ArchiveExtension:
             self._committer.stop()
         if self._session is None:
             return
+        for held in list(self._held.values()):
+            self.write_held(held.request)
         try:
             self._session.close()
         except CommitFailed as error:
@@ -220,28 +242,27 @@ class ArchiveExtension:
             self._stat("archiver/warc/missing")
             return
         ip_address = str(response.ip_address) if response.ip_address else None
+        if self.hold_pages and response.status == 200 and request.meta.get(PAGE_META_KEY):
+            self._held[id(request)] = _Held(request, self._exchange(request, wire, ip_address))
+            return
         try:
             request.meta[CAPTURE_META_KEY] = self.record(request, wire, ip_address)
         except Exception as error:  # a full disk, a lost directory: nothing more can be kept
-            logger.error("cannot write %s to the WARC: %s; stopping the crawl", request.url, error)
-            if self.crawler.stats is not None:
-                self.crawler.stats.set_value("archiver/warc/failed", str(error))
-            if self.crawler.engine is not None:
-                self._closing = asyncio.ensure_future(
-                    self.crawler.engine.close_spider_async(reason=WARC_WRITE_FAILED)
-                )
+            self._write_failed(request, error)
+
+    def _write_failed(self, request: Request, error: Exception) -> None:
+        logger.error("cannot write %s to the WARC: %s; stopping the crawl", request.url, error)
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("archiver/warc/failed", str(error))
+        if self.crawler.engine is not None:
+            self._closing = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason=WARC_WRITE_FAILED)
+            )
 
     def record(
         self, request: Request, wire: WireCapture, ip_address: str | None, truncated: str = ""
     ) -> CaptureRef:
-        exchange = Exchange(
-            url=request.url,
-            request=self.redactor.head(bytes(wire.sent)),
-            response=self.redactor.head(bytes(wire.received)),
-            fetched_at=datetime.now(UTC),
-            ip_address=ip_address,
-            truncated=truncated or None,
-        )
+        exchange = self._exchange(request, wire, ip_address, truncated)
         self._stat("archiver/warc/records")
         capture = self.session.record_exchange(
             exchange,
@@ -250,6 +271,62 @@ class ArchiveExtension:
         )
         if truncated:
             store.mark_not_recoverable(self.session.db, capture.capture_id)
+        return capture
+
+    def _exchange(
+        self, request: Request, wire: WireCapture, ip_address: str | None, truncated: str = ""
+    ) -> Exchange:
+        return Exchange(
+            url=request.url,
+            request=self.redactor.head(bytes(wire.sent)),
+            response=self.redactor.head(bytes(wire.received)),
+            fetched_at=datetime.now(UTC),
+            ip_address=ip_address,
+            truncated=truncated or None,
+        )
+
+    async def parsed(
+        self, page: FetchedPage, response: Response, parser: PageParser
+    ) -> tuple[FetchedPage, Parsed]:
+        """The page's items, and the page with its capture: a held page's records are built
+        with its items and written now, before anything is saved from it."""
+        held = self._held.pop(id(response.request), None) if response.request else None
+        if held is None:
+            return page, await parser.parse(page)
+        order = self._order(held)
+        built = None
+        try:
+            items, built = await parser.parse_building(page, order)
+        finally:  # a page whose parsing failed or was cancelled is still archived
+            capture = self._write(held, order, built)
+        return replace(page, capture=capture), items
+
+    def write_held(self, request: Request) -> None:
+        """A held page that will not be parsed (its download failed after all): written now."""
+        if (held := self._held.pop(id(request), None)) is not None:
+            self._write(held, self._order(held), None)
+
+    def _order(self, held: _Held) -> RecordOrder | None:
+        try:
+            return self.session.order(held.exchange)
+        except Exception as error:  # the database or the disk has failed: the crawl stops
+            self._write_failed(held.request, error)
+            return None
+
+    def _write(
+        self, held: _Held, order: RecordOrder | None, built: BuiltRecords | None
+    ) -> CaptureRef | None:
+        if order is None:  # the crawl is stopping, and says why
+            return None
+        try:
+            capture = self.session.record_built(order, built or build_records(order))
+        except Exception as error:  # a full disk, a lost directory: nothing more can be kept
+            self._write_failed(held.request, error)
+            return None
+        self._stat("archiver/warc/records")
+        if built is not None:
+            self._stat("archiver/warc/built_by_parser")
+        held.request.meta[CAPTURE_META_KEY] = capture
         return capture
 
     def _stat(self, name: str) -> None:

@@ -1,5 +1,6 @@
 """`python -m archiver.crawl.parse_worker`: parses the pages a crawl sends it (archiver/crawl/
-parsing.py) until its stdin closes. Imports neither Scrapy nor Twisted."""
+parsing.py), and builds their WARC records where asked, until its stdin closes. Imports neither
+Scrapy nor Twisted."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ import sys
 from typing import BinaryIO
 
 from archiver.crawl.parsing import LENGTH_BYTES, frame
-from archiver.parse import parsed
 
 
 def serve(requests: BinaryIO, answers: BinaryIO) -> None:
-    """Answers each `(serial, FetchedPage)` with `(serial, items or ParseError)`."""
+    """Answers each `(serial, Work)` with `(serial, (items or ParseError, records or None))`."""
     while len(head := requests.read(LENGTH_BYTES)) == LENGTH_BYTES:
-        serial, page = pickle.loads(requests.read(int.from_bytes(head, "big")))
-        answers.write(frame((serial, parsed(page))))
+        serial, work = pickle.loads(requests.read(int.from_bytes(head, "big")))
+        answers.write(frame((serial, work.done())))
         answers.flush()
 
 

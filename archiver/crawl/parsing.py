@@ -7,9 +7,13 @@ event loop reads and writes itself: `concurrent.futures` would add two threads t
 process, and their hand-offs cost it more than the parsing they spared (1.3 ms a page). A worker
 ends when its pipe closes, so a crawl killed with SIGKILL leaves none behind.
 
+A page can come with the order for its WARC records (`archiver/archive/warc_records.py`): the
+worker builds them too, which spares the crawl's process their compression and digests. The
+page's body, when it is the response's body as it came, crosses the pipe once.
+
 A worker that cannot start or dies (an out-of-memory kill) is not the page's fault: that page and
 every later one is parsed in the crawl's own process, as it always could be, and the log says so
-once.
+once; its records are then built by whoever asked for them.
 """
 
 from __future__ import annotations
@@ -20,14 +24,17 @@ import pickle
 import subprocess
 import sys
 from contextlib import suppress
+from dataclasses import dataclass, replace
 from typing import Any
 
+from archiver.archive.warc_records import BuiltRecords, RecordOrder, build_records, split_message
 from archiver.items import FetchedPage, Item
 from archiver.parse import ParseError, parsed
 
 logger = logging.getLogger(__name__)
 
 Parsed = list[Item] | ParseError
+Answer = tuple[Parsed, BuiltRecords | None]
 WORKER_COMMAND = (sys.executable, "-m", "archiver.crawl.parse_worker")
 LENGTH_BYTES = 4  # each message on a pipe: its length, big-endian, then its pickle
 
@@ -35,6 +42,36 @@ LENGTH_BYTES = 4  # each message on a pipe: its length, big-endian, then its pic
 def frame(message: object) -> bytes:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return len(data).to_bytes(LENGTH_BYTES, "big") + data
+
+
+@dataclass(frozen=True)
+class Work:
+    """One page for a worker, and the order of its records if it is to build them."""
+
+    page: FetchedPage
+    order: RecordOrder | None = None
+    body_is_wire_body: bool = False  # page.body left out: it is the response's own body
+
+    @classmethod
+    def of(cls, page: FetchedPage, order: RecordOrder | None) -> Work:
+        if order is not None and split_message(order.exchange.response)[1] == page.body:
+            return cls(replace(page, body=b""), order, body_is_wire_body=True)
+        return cls(page, order)
+
+    def done(self) -> Answer:
+        """What the worker sends back: the page's items, and its records if ordered."""
+        page = self.page
+        if self.body_is_wire_body and self.order is not None:
+            page = replace(page, body=split_message(self.order.exchange.response)[1])
+        return parsed(page), self._built()
+
+    def _built(self) -> BuiltRecords | None:
+        if self.order is None:
+            return None
+        try:
+            return build_records(self.order)
+        except Exception:  # the crawl's process builds them again, and meets the error itself
+            return None
 
 
 class WorkerLost(RuntimeError):
@@ -52,13 +89,18 @@ class PageParser:
         return len(self._workers or [])
 
     async def parse(self, page: FetchedPage) -> Parsed:
+        return (await self.parse_building(page, None))[0]
+
+    async def parse_building(self, page: FetchedPage, order: RecordOrder | None) -> Answer:
+        """The page's items, and its records built from `order` where a worker parsed it
+        (None: the caller builds them)."""
         if self._wanted:
             try:
-                return await self._least_busy().parse(page)
+                return await self._least_busy().parse(Work.of(page, order))
             except Exception as exc:  # the worker's failure, never the page's: parse_page's
                 # own failures come back as a ParseError
                 if not self._wanted:  # another page's failure has said so
-                    return parsed(page)
+                    return parsed(page), None
                 logger.warning(
                     "the parsing process failed (%s: %s): pages are parsed in the crawl's own "
                     "process from now on",
@@ -66,7 +108,7 @@ class PageParser:
                     exc,
                 )
                 self.close()
-        return parsed(page)
+        return parsed(page), None
 
     def _least_busy(self) -> _Worker:
         if self._workers is None:
@@ -86,7 +128,7 @@ class _Worker:
         self.process = subprocess.Popen(
             WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
-        self._pending: dict[int, asyncio.Future[Parsed]] = {}
+        self._pending: dict[int, asyncio.Future[Answer]] = {}
         self._serial = 0
         self._writer: asyncio.WriteTransport | None = None
         self._connected: asyncio.Task[None] | None = None
@@ -96,16 +138,16 @@ class _Worker:
     def busy(self) -> int:
         return len(self._pending)
 
-    async def parse(self, page: FetchedPage) -> Parsed:
+    async def parse(self, work: Work) -> Answer:
         if self._connected is None:
             self._connected = asyncio.ensure_future(self._connect())
         await self._connected
         if self._lost is not None or self._writer is None:
             raise WorkerLost(self._lost or "not connected")
         self._serial += 1
-        answer: asyncio.Future[Parsed] = asyncio.get_running_loop().create_future()
+        answer: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._pending[self._serial] = answer
-        self._writer.write(frame((self._serial, page)))
+        self._writer.write(frame((self._serial, work)))
         return await answer
 
     async def _connect(self) -> None:
@@ -114,7 +156,7 @@ class _Worker:
         self._writer, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, self.process.stdin)
         await loop.connect_read_pipe(lambda: _Answers(self), self.process.stdout)
 
-    def answered(self, serial: int, result: Parsed) -> None:
+    def answered(self, serial: int, result: Answer) -> None:
         answer = self._pending.pop(serial, None)
         if answer is not None and not answer.done():
             answer.set_result(result)
@@ -142,7 +184,7 @@ class _Worker:
 
 
 class _Answers(asyncio.Protocol):
-    """Reads `(serial, items or ParseError)` messages off a worker's stdout."""
+    """Reads `(serial, (items or ParseError, records or None))` messages off a worker's stdout."""
 
     def __init__(self, worker: _Worker) -> None:
         self.worker = worker

@@ -13,13 +13,19 @@ from archiver.plan.media import FetchMedia
 
 Callback = Callable[..., Any]
 MEDIA_META_KEY = "archiver_media"  # a requisite's request carries its FetchMedia here
+PAGE_META_KEY = "archiver_page"  # a journal page's request, whose callback parses it
 
 
 def page_request(
     fetch: Fetch, callback: Callback, errback: Callback, statuses: list[int]
 ) -> scrapy.Request:
     """A journal page: redirects and LiveJournal's error pages come back to the plan."""
-    meta = {"journal": fetch.journal, "dont_redirect": True, "handle_httpstatus_list": statuses}
+    meta = {
+        "journal": fetch.journal,
+        PAGE_META_KEY: True,
+        "dont_redirect": True,
+        "handle_httpstatus_list": statuses,
+    }
     return scrapy.Request(
         fetch.url,
         callback=callback,

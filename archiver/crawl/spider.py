@@ -123,12 +123,15 @@ class JournalSpider(scrapy.Spider):
         if response.status in REDIRECT_STATUSES:
             steps = self.plan.on_redirected(page, header(response, "Location") or "")
         elif not (steps := self.plan.before_parse(page)):
-            steps = self.plan.on_parsed(page, await self.parser.parse(page))
+            archive = archive_of(self.crawler)
+            page, items = await archive.parsed(page, response, self.parser)
+            steps = self.plan.on_parsed(page, items)
         for output in self._steps(steps):
             yield output
 
     def on_failure(self, failure: Failure) -> Iterator[Output]:
         request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
+        archive_of(self.crawler).write_held(request)
         response = getattr(failure.value, "response", None)
         reason = failure_reason(failure)
         status = response.status if response is not None else None
