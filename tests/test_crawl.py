@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,25 +221,80 @@ def test_pages_parsed_in_a_worker_give_the_rows_parsed_in_the_crawl(tmp_path: Pa
     assert worker_index == inline_index and len(inline_index) >= len(inline_records)
 
 
+def test_a_crawl_whose_parsing_process_dies_loses_no_page(tmp_path: Path) -> None:
+    """The parsing process killed mid-crawl (as by the OOM killer): the pages it held are
+    parsed and their records built in the crawl's own process, and so is every later page."""
+    site = build_site(0, 600)
+    command = [
+        *(sys.executable, "-m", "archiver.cli", "crawl", "bulk_journal", "--output", str(tmp_path)),
+        *("-s", "ARCHIVER_PARSE_PROCESSES=1", *FAST),
+    ]
+    with running_server(site=site) as server:
+        crawl = subprocess.Popen(
+            [*command, "--proxy", server.proxy_url],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        worker = busy_child(crawl.pid, cpu_seconds=1.0)
+        os.kill(worker, signal.SIGKILL)
+        _stdout, stderr = crawl.communicate(timeout=600)
+    assert crawl.returncode == exitcodes.OK, stderr[-3000:]
+    assert "the parsing process failed" in stderr and "exit code -9" in stderr
+    public = {
+        int(str(r["ditemid"]))
+        for r in iter_manifest(site)
+        if r["type"] == "post" and r["journal"] == "bulk_journal" and r["security"] == "public"
+    }
+    db = sqlite3.connect(tmp_path / "archive.db")
+    assert {r[0] for r in db.execute("select ditemid from posts")} == public
+    pages = db.execute("select count(*), count(distinct url) from captures where url like '%.html'")
+    assert pages.fetchone() == (len(public), len(public))
+    unparsed = db.execute(
+        "select count(*) from captures where not coalesce(parsed, 0) and url like '%.html'"
+    )
+    assert unparsed.fetchone() == (0,)
+    stats = {k: int(v) for k, v in re.findall(r"'(\S+)': (\d+),?\n", stderr)}
+    assert 0 < stats["archiver/warc/built_by_parser"] < len(public)
+
+
+def busy_child(parent: int, cpu_seconds: float) -> int:
+    """The pid of `parent`'s child process once it has used `cpu_seconds` of CPU."""
+    deadline = time.monotonic() + 120
+    ticks = os.sysconf("SC_CLK_TCK")
+    while time.monotonic() < deadline:
+        for child in Path(f"/proc/{parent}/task/{parent}/children").read_text().split():
+            with suppress(FileNotFoundError):
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                if (int(fields[11]) + int(fields[12])) / ticks >= cpu_seconds:
+                    return int(child)
+        time.sleep(0.05)
+    raise AssertionError(f"no child of {parent} used {cpu_seconds} s of CPU")
+
+
 def test_a_page_that_never_reaches_its_callback_is_still_archived(tmp_path: Path) -> None:
     """A journal page held for the parsing process to build its records is in the WARC even
-    when a middleware refuses its answer (written by the errback) or asks again (written when
-    the crawl ends)."""
+    when a middleware refuses its answer (written by the errback), or asks for it again with
+    the same request (written when the second answer comes) or a new one (when the crawl
+    ends), or its callback fails (written on the spider's error)."""
     site = build_site(0, 30)
     public = [
         r
         for r in iter_manifest(site)
         if r["type"] == "post" and r["journal"] == "tea_club" and r["security"] == "public"
     ]
-    refused, asked_twice = (
-        f"https://tea-club.livejournal.com/{r['ditemid']}.html" for r in public[:2]
+    refused, asked_again, asked_anew, broken = (
+        f"https://tea-club.livejournal.com/{r['ditemid']}.html" for r in public[:4]
     )
     middlewares = {**crawl_settings.DOWNLOADER_MIDDLEWARES, "turn_away.TurnAwayPages": 600}
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT / "tests"),
         "ARCHIVER_TURN_AWAY": refused,
-        "ARCHIVER_ASK_TWICE": asked_twice,
+        "ARCHIVER_ASK_AGAIN": asked_again,
+        "ARCHIVER_ASK_ANEW": asked_anew,
+        "ARCHIVER_BREAK_CALLBACK": broken,
     }
     with running_server(site=site) as server:
         done = subprocess.run(
@@ -255,15 +313,24 @@ def test_a_page_that_never_reaches_its_callback_is_still_archived(tmp_path: Path
     db = sqlite3.connect(tmp_path / "archive.db")
     captured = "select record_type from captures where url = ? order by id"
     assert db.execute(captured, [refused]).fetchall() == [("response",)], done.stderr[-3000:]
+    assert db.execute(captured, [asked_again]).fetchall() == [("response",), ("revisit",)]
     # The answer nobody claimed is written last: a revisit of the same page's second answer.
-    assert db.execute(captured, [asked_twice]).fetchall() == [("response",), ("revisit",)]
+    assert db.execute(captured, [asked_anew]).fetchall() == [("response",), ("revisit",)]
     errors = db.execute("select kind, message from errors where url = ?", [refused]).fetchall()
     assert errors and "turned away by a test" in errors[0][1], errors
     assert done.returncode != exitcodes.OK  # a page it could not take is never a success
-    saved = db.execute("select count(*) from posts where ditemid = ?", [public[1]["ditemid"]])
-    assert saved.fetchone() == (1,)
+    for post in public[1:3]:
+        saved = db.execute("select count(*) from posts where ditemid = ?", [post["ditemid"]])
+        assert saved.fetchone() == (1,)
     indexed = [r[0] for r in indexed_records(tmp_path)]
-    assert indexed.count(refused) == 1 and indexed.count(asked_twice) == 2
+    assert [indexed.count(url) for url in (refused, asked_again, asked_anew)] == [1, 2, 2]
+    assert db.execute(captured, [broken]).fetchall() == [("response",)]
+    bug = db.execute("select kind, message from errors where url = ?", [broken]).fetchall()
+    assert bug == [("bug", "a bug while handling the page: KeyError: 'journal'")]
+    # Scrapy's stats, logged as the spider closes, count every record but the one left for the
+    # engine's stop: the broken page's was written as its callback failed.
+    stats = {k: int(v) for k, v in re.findall(r"'(\S+)': (\d+),?\n", done.stderr)}
+    assert stats["archiver/warc/records"] == stats["downloader/response_count"] - 1
 
 
 def journal_pages(rows: Iterable[Sequence[Any]], journals: list[str]) -> list[tuple[Any, ...]]:

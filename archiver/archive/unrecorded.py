@@ -1,11 +1,12 @@
 """WARC records a killed run wrote but whose `captures` rows it had not committed (no Scrapy).
 
-A crawl writes each exchange to the WARC at once and commits its database rows in batches
-(`archiver.store.batch`), so a run killed between two commits leaves records on disk that the
-database does not know. The next run gives every such response and revisit record its captures
-row again, as the killed run made it (unparsed), before it plans anything: recovery then reads
-the post pages among them back from the WARC (`archiver.archive.recover`), and a later
-requisite with the same body is stored as a revisit of them.
+A crawl writes each exchange to the WARC as soon as it has it (a journal page once it is parsed,
+`archiver.crawl.extension`), each record with its captures row, and commits its database rows
+in batches (`archiver.store.batch`), so a run killed between two commits leaves records on disk
+that the database does not know. The next run gives every such response and revisit record its
+captures row again, as the killed run made it (unparsed), before it plans anything: recovery
+then reads the post pages among them back from the WARC (`archiver.archive.recover`), and a
+later requisite with the same body is stored as a revisit of them.
 """
 
 from __future__ import annotations

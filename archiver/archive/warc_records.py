@@ -94,10 +94,14 @@ def new_record_id() -> str:
 
 def split_message(raw: bytes) -> tuple[bytes, bytes]:
     """An HTTP message's header block (with its blank line) and what follows it."""
+    start = body_start(raw)
+    return raw[:start], raw[start:]
+
+
+def body_start(raw: bytes) -> int:
+    """Where the body of an HTTP message starts (its length: a head without a blank line)."""
     end = raw.find(HEAD_END)
-    if end < 0:
-        return raw, b""
-    return raw[: end + len(HEAD_END)], raw[end + len(HEAD_END) :]
+    return len(raw) if end < 0 else end + len(HEAD_END)
 
 
 def response_status(head: bytes) -> int | None:

@@ -8,9 +8,10 @@ redirects, retried 5xx and 4xx pages; the bytes come from the wire capture that
 
 With a parsing process, a journal page that came back 200 is held until it is parsed: the parsing
 process builds its records with its items, and they are written then (a fifth of the crawl's
-own process otherwise). A held page whose download fails after all, or that its callback never
-takes, is written by the time the engine stops. A logged-in crawl holds nothing: it checks each
-page for its session before parsing it, and marks a logged-out page by its capture.
+own process otherwise). A held page whose download fails after all, or whose callback fails
+before it is parsed, is written then; one that no callback takes within `HELD_AT_MOST_SECONDS`,
+then (and by the time the engine stops in any case). A logged-in crawl holds nothing: it checks
+each page for its session before parsing it, and marks a logged-out page by its capture.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,6 +54,7 @@ WARCINFO_SETTINGS = (
     "ARCHIVER_WARC_MAX_BYTES",
 )
 LOGGED_IN_META_KEY = "archiver_logged_in_as"  # set on a request that carries the session
+HELD_AT_MOST_SECONDS = 60.0  # a held page no callback has taken by then is written unparsed
 logger = logging.getLogger(__name__)
 
 
@@ -61,6 +64,7 @@ class _Held:
 
     request: Request
     exchange: Exchange
+    held_at: float = field(default_factory=time.monotonic)
 
 
 class ArchiveExtension:
@@ -127,6 +131,7 @@ class ArchiveExtension:
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         crawler.signals.connect(extension.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
         return extension
 
     @property
@@ -197,9 +202,13 @@ class ArchiveExtension:
             logger.warning("after a killed run: %s", problem)
 
     def _commit_due(self) -> None:
-        """Rows saved more than `commit_seconds` ago are committed, between two pages."""
+        """Rows saved more than `commit_seconds` ago are committed, between two pages; pages
+        held too long are written first."""
         if self._session is None:
             return
+        overdue = time.monotonic() - HELD_AT_MOST_SECONDS
+        for held in [held for held in self._held.values() if held.held_at < overdue]:
+            self.write_held(held.request)
         try:
             self._session.commit_if_due()
         except store.STORAGE_FAILURE as error:
@@ -211,8 +220,16 @@ class ArchiveExtension:
             self._committer.stop()
         if self._session is None:
             return
-        for held in list(self._held.values()):
-            self.write_held(held.request)
+        unwritten = [
+            h.request.url for h in list(self._held.values()) if not self.write_held(h.request)
+        ]
+        if unwritten:
+            told = self.result.summary + "\n" if self.result else ""
+            self.result = CrawlResult(
+                exitcodes.FAILED,
+                f"{told}{len(unwritten)} downloaded page(s) could not be written to the WARC, "
+                f"{unwritten[0]} first; the next run fetches them again",
+            )
         try:
             self._session.close()
         except CommitFailed as error:
@@ -243,6 +260,7 @@ class ArchiveExtension:
             return
         ip_address = str(response.ip_address) if response.ip_address else None
         if self.hold_pages and response.status == 200 and request.meta.get(PAGE_META_KEY):
+            self.write_held(request)  # the same request downloaded again: its first answer
             self._held[id(request)] = _Held(request, self._exchange(request, wire, ip_address))
             return
         try:
@@ -250,11 +268,16 @@ class ArchiveExtension:
         except Exception as error:  # a full disk, a lost directory: nothing more can be kept
             self._write_failed(request, error)
 
+    def spider_error(self, failure: object, response: Response, spider: Spider) -> None:
+        """A bug in the page's callback: its page is archived all the same."""
+        if response.request is not None:
+            self.write_held(response.request)
+
     def _write_failed(self, request: Request, error: Exception) -> None:
         logger.error("cannot write %s to the WARC: %s; stopping the crawl", request.url, error)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("archiver/warc/failed", str(error))
-        if self.crawler.engine is not None:
+        if self.crawler.engine is not None and self.crawler.engine.running:
             self._closing = asyncio.ensure_future(
                 self.crawler.engine.close_spider_async(reason=WARC_WRITE_FAILED)
             )
@@ -291,6 +314,7 @@ class ArchiveExtension:
         """The page's items, and the page with its capture: a held page's records are built
         with its items and written now, before anything is saved from it."""
         held = self._held.pop(id(response.request), None) if response.request else None
+        self.hold_pages = self.hold_pages and parser.builds_records  # none once its worker died
         if held is None:
             return page, await parser.parse(page)
         order = self._order(held)
@@ -301,10 +325,12 @@ class ArchiveExtension:
             capture = self._write(held, order, built)
         return replace(page, capture=capture), items
 
-    def write_held(self, request: Request) -> None:
-        """A held page that will not be parsed (its download failed after all): written now."""
-        if (held := self._held.pop(id(request), None)) is not None:
-            self._write(held, self._order(held), None)
+    def write_held(self, request: Request) -> bool:
+        """A held page that will not be parsed (its download failed after all): written now.
+        False: it was held and could not be written (the crawl is stopping, and says why)."""
+        if (held := self._held.pop(id(request), None)) is None:
+            return True
+        return self._write(held, self._order(held), None) is not None
 
     def _order(self, held: _Held) -> RecordOrder | None:
         try:

@@ -27,7 +27,13 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import Any
 
-from archiver.archive.warc_records import BuiltRecords, RecordOrder, build_records, split_message
+from archiver.archive.warc_records import (
+    BuiltRecords,
+    RecordOrder,
+    body_start,
+    build_records,
+    split_message,
+)
 from archiver.items import FetchedPage, Item
 from archiver.parse import ParseError, parsed
 
@@ -54,7 +60,7 @@ class Work:
 
     @classmethod
     def of(cls, page: FetchedPage, order: RecordOrder | None) -> Work:
-        if order is not None and split_message(order.exchange.response)[1] == page.body:
+        if order is not None and _ends_with_body(order.exchange.response, page.body):
             return cls(replace(page, body=b""), order, body_is_wire_body=True)
         return cls(page, order)
 
@@ -74,6 +80,13 @@ class Work:
             return None
 
 
+def _ends_with_body(response: bytes, body: bytes) -> bool:
+    """Whether the body is the response's own (not gzipped or chunked on the wire), compared
+    in place."""
+    start = body_start(response)
+    return len(response) - start == len(body) and memoryview(response)[start:] == body
+
+
 class WorkerLost(RuntimeError):
     """The parsing process ended (or never started) with pages in its hands."""
 
@@ -82,6 +95,11 @@ class PageParser:
     def __init__(self, processes: int) -> None:
         self._wanted = max(0, processes)
         self._workers: list[_Worker] | None = None
+
+    @property
+    def builds_records(self) -> bool:
+        """Whether pages are parsed in a process of their own, which builds their records."""
+        return self._wanted > 0
 
     @property
     def workers(self) -> int:
