@@ -21,7 +21,7 @@ import pytest
 
 from archiver import exitcodes, urls
 from archiver.crawl import settings as crawl_settings
-from archiver.sample.content import build_site, iter_manifest
+from archiver.sample.content import Site, build_site, iter_manifest
 from archiver.sample.faults import FaultOptions
 from archiver.sample.server import running_server
 
@@ -255,7 +255,7 @@ def test_a_crawl_whose_parsing_process_dies_loses_no_page(tmp_path: Path) -> Non
         "select count(*) from captures where not coalesce(parsed, 0) and url like '%.html'"
     )
     assert unparsed.fetchone() == (0,)
-    stats = {k: int(v) for k, v in re.findall(r"'(\S+)': (\d+),?\n", stderr)}
+    stats = logged_stats(stderr)
     assert 0 < stats["archiver/warc/built_by_parser"] < len(public)
 
 
@@ -287,29 +287,13 @@ def test_a_page_that_never_reaches_its_callback_is_still_archived(tmp_path: Path
     refused, asked_again, asked_anew, broken = (
         f"https://tea-club.livejournal.com/{r['ditemid']}.html" for r in public[:4]
     )
-    middlewares = {**crawl_settings.DOWNLOADER_MIDDLEWARES, "turn_away.TurnAwayPages": 600}
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "tests"),
+    turned = {
         "ARCHIVER_TURN_AWAY": refused,
         "ARCHIVER_ASK_AGAIN": asked_again,
         "ARCHIVER_ASK_ANEW": asked_anew,
         "ARCHIVER_BREAK_CALLBACK": broken,
     }
-    with running_server(site=site) as server:
-        done = subprocess.run(
-            [
-                *(sys.executable, "-m", "archiver.cli", "crawl", "tea_club"),
-                *("--output", str(tmp_path), "--proxy", server.proxy_url, *FAST),
-                *("-s", f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}"),
-                *("-s", "ARCHIVER_PARSE_PROCESSES=1"),
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-        )
-    assert "parsed in 1 process(es) of their own" in done.stderr
+    done = crawl_turning_away(site, tmp_path, turned)
     db = sqlite3.connect(tmp_path / "archive.db")
     captured = "select record_type from captures where url = ? order by id"
     assert db.execute(captured, [refused]).fetchall() == [("response",)], done.stderr[-3000:]
@@ -329,8 +313,51 @@ def test_a_page_that_never_reaches_its_callback_is_still_archived(tmp_path: Path
     assert bug == [("bug", "a bug while handling the page: KeyError: 'journal'")]
     # Scrapy's stats, logged as the spider closes, count every record but the one left for the
     # engine's stop: the broken page's was written as its callback failed.
-    stats = {k: int(v) for k, v in re.findall(r"'(\S+)': (\d+),?\n", done.stderr)}
+    stats = logged_stats(done.stderr)
     assert stats["archiver/warc/records"] == stats["downloader/response_count"] - 1
+
+
+def test_a_page_nobody_takes_is_written_after_the_held_seconds(tmp_path: Path) -> None:
+    front = urls.journal_root("tea_club")  # the first page asked for: the crawl goes on
+    done = crawl_turning_away(
+        build_site(0, 30), tmp_path, {"ARCHIVER_ASK_ANEW": front}, "ARCHIVER_HELD_SECONDS=0.2"
+    )
+    assert done.returncode == exitcodes.OK, done.stderr[-3000:]
+    db = sqlite3.connect(tmp_path / "archive.db")
+    # Both answers, the second a revisit of the first or (ordered before it was written) not.
+    kinds = db.execute("select record_type from captures where url = ?", [front]).fetchall()
+    assert len(kinds) == 2 and ("response",) in kinds, kinds
+    stats = logged_stats(done.stderr)  # as the spider closed: nothing was left for the stop
+    assert stats["archiver/warc/records"] == stats["downloader/response_count"]
+
+
+def crawl_turning_away(
+    site: Site, output: Path, turned: dict[str, str], *settings: str
+) -> subprocess.CompletedProcess[str]:
+    """A crawl of tea_club with `turn_away.TurnAwayPages` among the downloader middlewares."""
+    middlewares = {**crawl_settings.DOWNLOADER_MIDDLEWARES, "turn_away.TurnAwayPages": 600}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests"), **turned}
+    options = [f"DOWNLOADER_MIDDLEWARES={json.dumps(middlewares)}", *settings]
+    with running_server(site=site) as server:
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "archiver.cli", "crawl", "tea_club"),
+                *("--output", str(output), "--proxy", server.proxy_url, *FAST),
+                *("-s", "ARCHIVER_PARSE_PROCESSES=1"),
+                *(arg for option in options for arg in ("-s", option)),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+    assert "parsed in 1 process(es) of their own" in done.stderr
+    return done
+
+
+def logged_stats(stderr: str) -> dict[str, int]:
+    """The whole-number stats Scrapy logs as the spider closes."""
+    return {k: int(v) for k, v in re.findall(r"'(\S+)': (\d+),?\n", stderr)}
 
 
 def journal_pages(rows: Iterable[Sequence[Any]], journals: list[str]) -> list[tuple[Any, ...]]:

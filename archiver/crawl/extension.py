@@ -9,7 +9,7 @@ redirects, retried 5xx and 4xx pages; the bytes come from the wire capture that
 With a parsing process, a journal page that came back 200 is held until it is parsed: the parsing
 process builds its records with its items, and they are written then (a fifth of the crawl's
 own process otherwise). A held page whose download fails after all, or whose callback fails
-before it is parsed, is written then; one that no callback takes within `HELD_AT_MOST_SECONDS`,
+before it is parsed, is written then; one that no callback takes within `ARCHIVER_HELD_SECONDS`,
 then (and by the time the engine stops in any case). A logged-in crawl holds nothing: it checks
 each page for its session before parsing it, and marks a logged-out page by its capture.
 """
@@ -54,7 +54,6 @@ WARCINFO_SETTINGS = (
     "ARCHIVER_WARC_MAX_BYTES",
 )
 LOGGED_IN_META_KEY = "archiver_logged_in_as"  # set on a request that carries the session
-HELD_AT_MOST_SECONDS = 60.0  # a held page no callback has taken by then is written unparsed
 logger = logging.getLogger(__name__)
 
 
@@ -79,9 +78,12 @@ class ArchiveExtension:
         commit_seconds: float = store.DEFAULT_COMMIT_SECONDS,
         seeded_from: Path | None = None,
         hold_pages: bool = False,
+        held_seconds: float = 60.0,
     ) -> None:
         self.crawler = crawler
         self.hold_pages = hold_pages and login is None
+        self.held_seconds = held_seconds
+        self._sweeper: LoopingCall | None = None
         self._held: dict[int, _Held] = {}  # by id() of the request
         self.seeded_from = seeded_from
         self.login = login
@@ -127,6 +129,7 @@ class ArchiveExtension:
             settings.getfloat("ARCHIVER_COMMIT_SECONDS"),
             Path(seeded) if (seeded := settings.get("ARCHIVER_SEEDED_FROM")) else None,
             hold_pages=settings.getint("ARCHIVER_PARSE_PROCESSES") > 0,
+            held_seconds=settings.getfloat("ARCHIVER_HELD_SECONDS"),
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -181,6 +184,9 @@ class ArchiveExtension:
             if self.commit_seconds > 0:
                 self._committer = LoopingCall(self._commit_due)
                 self._committer.start(self.commit_seconds / 2, now=False)
+            if self.hold_pages:
+                self._sweeper = LoopingCall(self._write_overdue)
+                self._sweeper.start(max(0.1, self.held_seconds / 2), now=False)
         except Exception as error:  # a WARC directory that is a file, a database gone bad
             logger.error("cannot open the archive in %s: %s", self.output, error)
             self.result = CrawlResult(
@@ -201,14 +207,18 @@ class ArchiveExtension:
         for problem in found.problems:
             logger.warning("after a killed run: %s", problem)
 
-    def _commit_due(self) -> None:
-        """Rows saved more than `commit_seconds` ago are committed, between two pages; pages
-        held too long are written first."""
+    def _write_overdue(self) -> None:
+        """Pages held longer than `held_seconds` are written, unparsed."""
         if self._session is None:
             return
-        overdue = time.monotonic() - HELD_AT_MOST_SECONDS
+        overdue = time.monotonic() - self.held_seconds
         for held in [held for held in self._held.values() if held.held_at < overdue]:
             self.write_held(held.request)
+
+    def _commit_due(self) -> None:
+        """Rows saved more than `commit_seconds` ago are committed, between two pages."""
+        if self._session is None:
+            return
         try:
             self._session.commit_if_due()
         except store.STORAGE_FAILURE as error:
@@ -216,8 +226,9 @@ class ArchiveExtension:
             self.stop(SAVE_FAILED)
 
     def engine_stopped(self) -> None:
-        if self._committer is not None and self._committer.running:
-            self._committer.stop()
+        for loop in (self._committer, self._sweeper):
+            if loop is not None and loop.running:
+                loop.stop()
         if self._session is None:
             return
         unwritten = [

@@ -34,8 +34,11 @@ ARCHIVER_MEDIA_MAX_AGE_DAYS = 30
 ARCHIVER_MEDIA_DENY_HOSTS = list(DEFAULT_DENIED_HOSTS)
 
 # Pages are parsed in this many processes of their own (archiver/crawl/parsing.py), one where
-# there is a second core; 0 parses them in the crawl's process.
+# there is a second core; 0 parses them in the crawl's process. Such a process also builds a
+# journal page's WARC records; a page held for it that no callback takes (a middleware asked
+# for it again) is written unparsed after ARCHIVER_HELD_SECONDS.
 ARCHIVER_PARSE_PROCESSES = 1 if (os.cpu_count() or 1) > 1 else 0
+ARCHIVER_HELD_SECONDS = 60.0
 
 # With OUTPUT/.session (`archiver login`, `archiver crawl --cookies FILE`), every request to
 # LiveJournal carries the user's session, so friends-only and private posts are archived too.
