@@ -273,6 +273,7 @@ class ArchiveExtension:
         if self.hold_pages and response.status == 200 and request.meta.get(PAGE_META_KEY):
             self.write_held(request)  # the same request downloaded again: its first answer
             self._held[id(request)] = _Held(request, self._exchange(request, wire, ip_address))
+            del request.meta[WIRE_META_KEY]  # its bytes are the exchange's now: one copy
             return
         try:
             request.meta[CAPTURE_META_KEY] = self.record(request, wire, ip_address)

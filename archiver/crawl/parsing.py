@@ -43,6 +43,10 @@ Parsed = list[Item] | ParseError
 Answer = tuple[Parsed, BuiltRecords | None]
 WORKER_COMMAND = (sys.executable, "-m", "archiver.crawl.parse_worker")
 LENGTH_BYTES = 4  # each message on a pipe: its length, big-endian, then its pickle
+# Pages on their way to a worker at once: enough that it never waits for the next. The pages
+# Scrapy has waiting for their parse (about 5 MB of bodies) wait unpickled, not in the pipe's
+# buffer as a second copy.
+SENT_AT_MOST = 4
 
 
 def frame(message: object) -> bytes:
@@ -147,6 +151,8 @@ class _Worker:
             WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         self._pending: dict[int, asyncio.Future[Answer]] = {}
+        self._window = asyncio.Semaphore(SENT_AT_MOST)
+        self._waiting = 0
         self._serial = 0
         self._writer: asyncio.WriteTransport | None = None
         self._connected: asyncio.Task[None] | None = None
@@ -154,12 +160,23 @@ class _Worker:
 
     @property
     def busy(self) -> int:
-        return len(self._pending)
+        return len(self._pending) + self._waiting
 
     async def parse(self, work: Work) -> Answer:
         if self._connected is None:
             self._connected = asyncio.ensure_future(self._connect())
         await self._connected
+        self._waiting += 1
+        try:
+            await self._window.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            return await self._send(work)
+        finally:
+            self._window.release()
+
+    async def _send(self, work: Work) -> Answer:
         if self._lost is not None or self._writer is None:
             raise WorkerLost(self._lost or "not connected")
         self._serial += 1
