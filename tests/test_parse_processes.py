@@ -232,3 +232,20 @@ def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind() -> None:
     while not _ended(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _ended(worker), f"parsing process {worker} outlived its crawl"
+
+
+def test_the_worker_runs_the_crawls_code_wherever_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An `archiver` package in the working directory that would fail every page is not the one
+    the worker imports: it parses with the crawl's own code."""
+    impostor = tmp_path / "archiver" / "crawl"
+    impostor.mkdir(parents=True)
+    (tmp_path / "archiver" / "__init__.py").write_text("raise SystemExit('the wrong archiver')\n")
+    (impostor / "__init__.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    pages = fixture_pages()[:3]
+    with caplog.at_level(logging.WARNING, logger="archiver.crawl.parsing"):
+        results = parse_all(PageParser(1), pages)
+    assert [comparable(r) for r in results] == [comparable(parsed(p)) for p in pages]
+    assert not caplog.records, [r.getMessage() for r in caplog.records]  # no worker failed

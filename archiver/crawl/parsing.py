@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import pickle
 import subprocess
 import sys
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+import archiver
 from archiver.archive.warc_records import (
     BuiltRecords,
     RecordOrder,
@@ -41,7 +44,8 @@ logger = logging.getLogger(__name__)
 
 Parsed = list[Item] | ParseError
 Answer = tuple[Parsed, BuiltRecords | None]
-WORKER_COMMAND = (sys.executable, "-m", "archiver.crawl.parse_worker")
+# -P: not the working directory first on the worker's path (see _worker_env).
+WORKER_COMMAND = (sys.executable, "-P", "-m", "archiver.crawl.parse_worker")
 LENGTH_BYTES = 4  # each message on a pipe: its length, big-endian, then its pickle
 # Pages on their way to a worker at once: enough that it never waits for the next. The pages
 # Scrapy has waiting for their parse (about 5 MB of bodies) wait unpickled, not in the pipe's
@@ -148,7 +152,7 @@ class PageParser:
 class _Worker:
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            WORKER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_worker_env()
         )
         self._pending: dict[int, asyncio.Future[Answer]] = {}
         self._window = asyncio.Semaphore(SENT_AT_MOST)
@@ -216,6 +220,15 @@ class _Worker:
             self.process.kill()
             self.process.wait()
         self.lost("closed")
+
+
+def _worker_env() -> dict[str, str]:
+    """This process's environment, with this process's `archiver` first on the worker's path:
+    another checkout in the working directory would otherwise parse the pages and build their
+    records with other code than the crawl's."""
+    ours = str(Path(archiver.__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([ours, path] if path else [ours])}
 
 
 class _Answers(asyncio.Protocol):
